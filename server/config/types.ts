@@ -1,0 +1,82 @@
+// The normalized configuration every other module reads. `load-config.ts` turns config.yaml (the
+// Go git-bridge format plus our extensions) into this shape; nothing else parses YAML.
+
+export type ProviderType = "github" | "gitlab" | "codecommit" | "gitea" | "git";
+export type Direction = "source-to-target" | "target-to-source";
+export type RepoDirection = Direction | "bidirectional";
+export type Side = "source" | "target";
+
+export interface ProviderCredentials {
+  /** API/personal access token (github, gitlab, gitea); used as the HTTP password. */
+  token?: string;
+  /** Explicit HTTPS git credentials (codecommit, git). */
+  gitUsername?: string;
+  gitPassword?: string;
+}
+
+export interface ProviderConfig {
+  name: string;
+  type: ProviderType;
+  /** No trailing slash. Defaults: github → https://github.com; codecommit → from region. */
+  baseUrl?: string;
+  region?: string;
+  credentials: ProviderCredentials;
+  allowInsecureHttp: boolean;
+  allowPrivateNetwork: boolean;
+}
+
+export interface RefOverride {
+  /** Glob on the short ref name (Go path.Match: `*` does not cross `/`). */
+  pattern: string;
+  /** Provider names: the one direction this ref may flow. */
+  from: string;
+  to: string;
+}
+
+export interface RepoConfig {
+  name: string;
+  source: string;
+  target: string;
+  sourcePath: string;
+  targetPath: string;
+  direction: RepoDirection;
+  retryDirection?: Direction;
+  refOverrides: RefOverride[];
+  slackWebhookUrl?: string;
+  /** Globs on full ref names; `*` matches across `/` like a git refspec. */
+  refsInclude: string[];
+  refsExclude: string[];
+  prune: boolean;
+  onDivergence: "skip" | "force";
+}
+
+export interface ConsumerConfig {
+  name?: string;
+  type: "sqs";
+  queueUrl: string;
+  region?: string;
+  credentials: { accessKey?: string; secretKey?: string };
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface Config {
+  /** Absolute path of the file this came from (for messages). */
+  path: string;
+  server: { port: number };
+  providers: Map<string, ProviderConfig>;
+  repos: RepoConfig[];
+  consumers: ConsumerConfig[];
+  /** Unset means "skip verification" (documented behaviour), with a loud warning at startup. */
+  webhook: { gitlabSecret?: string; githubSecret?: string; giteaSecret?: string; maxBodySizeMb: number };
+  /** Unset disables POST /retry/mirror (404). */
+  retry: { apiToken?: string };
+  notification: { slack: { webhookUrl?: string; channel?: string; botToken?: string } };
+  mirror: { timeoutSeconds: number; concurrency: number; drainTimeoutSeconds: number };
+  git: { engine: "native" | "isomorphic" | "auto" };
+  hooks: { secret?: string; serverUrl?: string };
+  workDir: string;
+  /** Every secret value in the file, for redaction. */
+  secrets: string[];
+  /** Non-fatal findings (unknown keys, skipped verification), each with file:line:col. */
+  warnings: string[];
+}

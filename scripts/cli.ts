@@ -1,0 +1,75 @@
+// git-bridge command line. Exit codes: 0 done; 3 finished but a ref diverged or was rejected;
+// 1 the work failed (unreachable, auth, timeout); 2 usage or configuration error.
+import { parseArgs } from "node:util";
+import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
+import { redact } from "../server/mirror/redact.ts";
+import { syncCommand } from "./commands/sync.ts";
+import { statusCommand } from "./commands/status.ts";
+import { configCheckCommand } from "./commands/config-check.ts";
+import type { CliIo } from "./commands/io.ts";
+
+const USAGE = `usage: git-bridge <command> [options]
+
+  sync <repo> [--direction source-to-target|target-to-source|auto] [--ref <full ref>] [--json]
+  status <repo>|--all [--json]
+  config check
+  serve
+
+Every command takes --config PATH (or CONFIG_PATH).`;
+
+export type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  sync: syncCommand,
+  status: statusCommand,
+  "config": (args, io) => {
+    if (args[0] !== "check") throw new UsageError(`unknown config subcommand ${JSON.stringify(args[0] ?? "")}; try: git-bridge config check`);
+    return configCheckCommand(args.slice(1), io);
+  },
+  serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
+};
+
+export function defaultIo(): CliIo {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    secrets: [],
+  };
+}
+
+export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    return await command(rest, io);
+  } catch (err) {
+    const message = redact(err instanceof Error ? err.message : String(err), io.secrets);
+    io.stderr(`git-bridge: ${message}\n`);
+    if (err instanceof UsageError) io.stderr(`\n${USAGE}\n`);
+    if (err instanceof UsageError || err instanceof ConfigError) return 2;
+    if (err instanceof BridgeError && (err.code === "unsafe")) return 2;
+    return 1;
+  }
+}
+
+/** parseArgs with our usage errors instead of Node's. */
+export function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+if (import.meta.main) {
+  // Deno and Bun run this file directly.
+  const code = await runCli(process.argv.slice(2));
+  process.exit(code);
+}

@@ -1,0 +1,11 @@
+import { parse } from "../cli.ts";
+import type { CliIo } from "./io.ts";
+import { loadFor } from "./load.ts";
+
+export async function configCheckCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { config: { type: "string" } });
+  const config = await loadFor(io, values.config as string | undefined);
+  for (const w of config.warnings) io.stderr(`warning: ${w}\n`);
+  io.stdout(`${config.path}: OK (${config.repos.length} repos, ${config.providers.size} providers)\n`);
+  return 0;
+}

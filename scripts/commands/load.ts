@@ -1,0 +1,23 @@
+// Shared by the commands: config from --config / CONFIG_PATH, the engine it names, DNS.
+import { lookup } from "node:dns/promises";
+import { resolve } from "node:path";
+import { loadConfig } from "../../server/config/load-config.ts";
+import type { Config } from "../../server/config/types.ts";
+import { selectEngine } from "../../server/mirror/git/select-engine.ts";
+import type { GitEngine } from "../../server/mirror/git/types.ts";
+import type { ResolveHost } from "../../server/mirror/remote-policy.ts";
+import type { CliIo } from "./io.ts";
+
+export const resolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
+export async function loadFor(io: CliIo, configFlag: string | undefined): Promise<Config> {
+  const path = resolve(io.cwd, configFlag ?? io.env.CONFIG_PATH ?? "config.yaml");
+  const config = await loadConfig({ path, env: io.env });
+  io.secrets.push(...config.secrets);
+  return config;
+}
+
+export async function setup(io: CliIo, configFlag: string | undefined): Promise<{ config: Config; git: GitEngine }> {
+  const config = await loadFor(io, configFlag);
+  return { config, git: await selectEngine(config.git.engine) };
+}

@@ -1,0 +1,20 @@
+// git.engine: native | isomorphic | auto. auto takes the git CLI when one runs, else the pure-JS
+// engine, so the bridge still works in a container without git.
+import { spawn } from "node:child_process";
+import { createNativeEngine } from "./native.ts";
+import { createIsomorphicEngine } from "./isomorphic.ts";
+import type { GitEngine } from "./types.ts";
+
+export async function selectEngine(choice: "native" | "isomorphic" | "auto"): Promise<GitEngine> {
+  if (choice === "isomorphic") return createIsomorphicEngine();
+  if (choice === "native" || (await hasGit())) return createNativeEngine();
+  return createIsomorphicEngine();
+}
+
+export function hasGit(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn("git", ["--version"], { stdio: "ignore" });
+    child.on("error", () => resolve(false));
+    child.on("close", (code) => resolve(code === 0));
+  });
+}

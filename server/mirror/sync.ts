@@ -1,0 +1,219 @@
+// One sync of one repo: lock, read both sides, plan, one push per receiving side, record the
+// ledger. The only IO shell around plan.ts; every trigger (CLI, webhook, queue, hook) ends here.
+import { join } from "node:path";
+import type { Config, Direction, RepoConfig, Side } from "../config/types.ts";
+import { findRepo } from "../config/find-repo.ts";
+import { httpAuth, remoteUrl } from "../config/remote-url.ts";
+import { matchRefGlob, refOverrideFor } from "../config/ref-globs.ts";
+import { TimeoutError, UsageError } from "../errors.ts";
+import type { GitEngine, LocalRefUpdate, PushRefResult, RefMap, Remote } from "./git/types.ts";
+import { withRepoLock } from "./lock.ts";
+import { ancestryQuestions, type PlannedRef, planRefs, type RefResult } from "./plan.ts";
+import { assertRefName } from "./refname.ts";
+import { checkRemoteUrl, type ResolveHost } from "./remote-policy.ts";
+
+export interface SyncDeps {
+  git: GitEngine;
+  resolveHost: ResolveHost;
+  now?: () => Date;
+}
+
+export interface SyncOptions {
+  repo: string;
+  /** auto (or absent): the repo's own direction, both ways for bidirectional repos. */
+  direction?: Direction | "auto";
+  ref?: string;
+  /** An outer cancel (server shutdown); the timeout from mirror.timeout_seconds applies anyway. */
+  signal?: AbortSignal;
+}
+
+export interface SyncResult {
+  repo: string;
+  direction: Direction | "bidirectional";
+  duration_ms: number;
+  refs: RefResult[];
+}
+
+const NS: Record<Side, string> = { source: "refs/bridge/source", target: "refs/bridge/target" };
+const LEDGER = "refs/bridge/ledger";
+const inNs = (ns: string, ref: string) => `${ns}/${ref.slice("refs/".length)}`;
+const fromNs = (ns: string, refs: RefMap): RefMap =>
+  new Map([...refs].map(([name, oid]) => [`refs/${name.slice(ns.length + 1)}`, oid]));
+
+export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions): Promise<SyncResult> {
+  const started = Date.now();
+  const repo = findRepo(config, opts.repo);
+  if (opts.ref !== undefined) assertRefName(opts.ref);
+  const only = resolveDirection(repo, opts.direction);
+  const remotes = {
+    source: await remoteFor(config, repo.source, repo.sourcePath, deps.resolveHost),
+    target: await remoteFor(config, repo.target, repo.targetPath, deps.resolveHost),
+  };
+  const timeoutMs = config.mirror.timeoutSeconds * 1000;
+
+  const refs = await withRepoLock(config.workDir, repo.name, timeoutMs, async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new TimeoutError(`sync of ${repo.name} passed mirror.timeout_seconds (${config.mirror.timeoutSeconds}s) and was stopped`)),
+      timeoutMs,
+    );
+    const onOuterAbort = () => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    try {
+      return await runLocked(deps, config, repo, remotes, only, opts.ref, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onOuterAbort);
+    }
+  });
+  return {
+    repo: repo.name,
+    direction: only ?? repo.direction,
+    duration_ms: Date.now() - started,
+    refs,
+  };
+}
+
+/** undefined = every direction the repo allows. */
+export function resolveDirection(repo: RepoConfig, requested: Direction | "auto" | undefined): Direction | undefined {
+  if (!requested || requested === "auto") return repo.direction === "bidirectional" ? undefined : repo.direction;
+  if (repo.direction !== "bidirectional" && requested !== repo.direction) {
+    throw new UsageError(`repo ${repo.name} mirrors ${repo.direction} only; it cannot sync ${requested}`);
+  }
+  return requested;
+}
+
+async function remoteFor(config: Config, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
+  const provider = config.providers.get(providerName)!;
+  const url = remoteUrl(provider, path);
+  await checkRemoteUrl(url, provider, resolve);
+  return { url, auth: httpAuth(provider) };
+}
+
+/** Fetch refspec patterns git understands (one `*`), widened from the include globs where needed. */
+export function fetchPatterns(include: string[], ref?: string): string[] {
+  if (ref) return [ref];
+  return [...new Set(include.map((g) => {
+    const first = g.search(/[*?[]/);
+    if (first < 0) return g;
+    const simple = g.indexOf("*") === first && !/[*?[]/.test(g.slice(first + 1));
+    return simple ? g : `${g.slice(0, g.lastIndexOf("/", first) + 1)}*`;
+  }))];
+}
+
+async function runLocked(
+  deps: SyncDeps,
+  config: Config,
+  repo: RepoConfig,
+  remotes: Record<Side, Remote>,
+  only: Direction | undefined,
+  ref: string | undefined,
+  signal: AbortSignal,
+): Promise<RefResult[]> {
+  const git = deps.git;
+  const cache = join(config.workDir, "cache", `${repo.name}.git`);
+  await git.ensureCache(cache);
+  const patterns = fetchPatterns(repo.refsInclude, ref);
+
+  // Fetch the objects of every side that may send; a side that only receives needs just its
+  // ref advertisement. Both run at once.
+  const flows = only ?? (repo.direction === "bidirectional" ? undefined : repo.direction);
+  const sends = (side: Side) => !flows || (side === "source") === (flows === "source-to-target");
+  const read = async (side: Side): Promise<RefMap> => {
+    if (sends(side)) {
+      await git.fetch(cache, remotes[side], { patterns, namespace: NS[side], prune: !ref }, { signal });
+      const all = fromNs(NS[side], await git.readRefs(cache, NS[side]));
+      return ref ? new Map([...all].filter(([r]) => r === ref)) : all;
+    }
+    return git.listRemote(remotes[side], patterns, { signal });
+  };
+  const [source, target] = await Promise.all([read("source"), read("target")]);
+  const ledger = fromNs(LEDGER, await git.readRefs(cache, LEDGER));
+
+  const questions = ancestryQuestions(source, target);
+  const answers = await git.ancestry(cache, questions);
+  const known = new Map(questions.map(([a, b], i) => [`${a}..${b}`, answers[i]]));
+
+  const planned = planRefs({
+    source,
+    target,
+    ledger,
+    direction: repo.direction,
+    only,
+    refs: ref ? [ref] : undefined,
+    scope: (r) => scopeReason(repo, r),
+    pin: (r) => pinFor(repo, r),
+    prune: repo.prune,
+    onDivergence: repo.onDivergence,
+    ancestry: (a, b) => (a === b ? true : known.get(`${a}..${b}`)),
+  });
+
+  const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  await keepBackups(git, cache, planned, remotes, sends, stamp, signal);
+
+  const results = new Map<PlannedRef, PushRefResult>();
+  await Promise.all((["source", "target"] as const).map(async (side) => {
+    const batch = planned.filter((p) => p.push?.side === side);
+    if (batch.length === 0) return;
+    const out = await git.push(cache, remotes[side], batch.map((p) => p.push!), { signal });
+    batch.forEach((p, i) => results.set(p, out[i]));
+  }));
+
+  const ledgerUpdates: LocalRefUpdate[] = [];
+  const report: RefResult[] = [];
+  for (const p of planned) {
+    const pushed = results.get(p);
+    if (pushed && !pushed.ok) {
+      report.push({ ref: p.ref, action: "rejected", from: p.from, to: p.to, direction: p.direction, reason: pushed.reason });
+      continue;
+    }
+    if (p.ledger !== undefined) ledgerUpdates.push({ ref: inNs(LEDGER, p.ref), oid: p.ledger });
+    if (!p.silent) report.push(publicPart(p));
+  }
+  await git.updateRefs(cache, ledgerUpdates);
+  return report;
+}
+
+/** Old tips about to be overwritten or deleted are kept as refs/bridge/backup/<time>/<side>/… */
+async function keepBackups(
+  git: GitEngine,
+  cache: string,
+  planned: PlannedRef[],
+  remotes: Record<Side, Remote>,
+  sends: (side: Side) => boolean,
+  stamp: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const local: LocalRefUpdate[] = [];
+  for (const side of ["source", "target"] as const) {
+    const keeps = planned.filter((p) => p.keep?.side === side);
+    if (keeps.length === 0) continue;
+    const ns = `refs/bridge/backup/${stamp}/${side}`;
+    for (const p of keeps) p.backup = inNs(ns, p.ref);
+    if (sends(side)) {
+      local.push(...keeps.map((p) => ({ ref: p.backup!, oid: p.keep!.oid })));
+    } else {
+      // The receiving side's objects are not in the cache yet (e.g. a forced divergence): fetch them.
+      await git.fetch(cache, remotes[side], { patterns: keeps.map((p) => p.ref), namespace: ns, prune: false }, { signal });
+    }
+  }
+  await git.updateRefs(cache, local);
+}
+
+function publicPart(p: PlannedRef): RefResult {
+  const { ref, action, from, to, direction, reason, backup } = p;
+  return { ref, action, from, to, ...(direction ? { direction } : {}), ...(reason ? { reason } : {}), ...(backup ? { backup } : {}) };
+}
+
+function scopeReason(repo: RepoConfig, ref: string): string | undefined {
+  if (!repo.refsInclude.some((g) => matchRefGlob(g, ref))) return "not matched by refs.include";
+  const ex = repo.refsExclude.find((g) => matchRefGlob(g, ref));
+  return ex ? `excluded by refs.exclude ${ex}` : undefined;
+}
+
+function pinFor(repo: RepoConfig, ref: string): { direction: Direction; label: string } | undefined {
+  const o = refOverrideFor(repo, ref);
+  if (!o) return undefined;
+  const direction: Direction = o.from === repo.source ? "source-to-target" : "target-to-source";
+  return { direction, label: `${o.from} → ${o.to} (pattern ${o.pattern})` };
+}

@@ -32,8 +32,8 @@ if (files.length) {
 if (!process.env.SKIP_RUNTIMES && filters.length === 0) {
   const bin = (n) => join(root, "node_modules", ".bin", n);
   console.log("\n# smoke subset under Deno");
-  failed |= run(bin("deno"), ["test", "--allow-all", "--no-check", "test/smoke/"]);
+  failed |= run(bin("deno"), ["run", "--allow-all", "test/smoke/smoke.ts"]);
   console.log("\n# smoke subset under Bun");
-  failed |= run(bin("bun"), ["test", "test/smoke/"]);
+  failed |= run(bin("bun"), ["test/smoke/smoke.ts"]);
 }
 process.exit(failed ? 1 : 0);

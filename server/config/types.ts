@@ -12,6 +12,8 @@ export interface ProviderCredentials {
   /** Explicit HTTPS git credentials (codecommit, git). */
   gitUsername?: string;
   gitPassword?: string;
+  /** Explicit HTTP user name; overrides the per-type default that goes with a token. */
+  username?: string;
 }
 
 export interface ProviderConfig {
@@ -51,12 +53,14 @@ export interface RepoConfig {
 }
 
 export interface ConsumerConfig {
-  name?: string;
+  /** Defaults as in the Go bridge: `sqs-<index>`, the legacy `consumer:` block is "default". */
+  name: string;
   type: "sqs";
   queueUrl: string;
   region?: string;
   credentials: { accessKey?: string; secretKey?: string };
-  visibilityTimeoutSeconds?: number;
+  /** Defaults to mirror.timeout_seconds; never below it, at most 43200 (the SQS cap). */
+  visibilityTimeoutSeconds: number;
 }
 
 export interface Config {

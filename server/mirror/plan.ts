@@ -148,7 +148,11 @@ function planRef(input: PlanInput, ref: string): PlannedRef | undefined {
     }
     return divergedOrForced(input, ref, oneWay, value, `${moved} has commits that were never mirrored from ${from}`);
   }
-  return divergedOrForced(input, ref, single, value, decision.reason);
+  // A one-way repo's receiving side that moved is the more useful thing to say than "both moved".
+  const reason = oneWay && S !== null && T !== null
+    ? `${receiver(oneWay)} has commits that were never mirrored from ${sender(oneWay)}`
+    : decision.reason;
+  return divergedOrForced(input, ref, single, value, reason);
 }
 
 function divergedOrForced(

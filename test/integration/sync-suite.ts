@@ -38,7 +38,7 @@ export function syncSuite(engine: Engine): void {
       await fx.src.git("tag", "-a", "v1.0.0", "-m", "release 1");
       await fx.src.git("tag", "light");
       await fx.src.git("branch", "fünf-ünïcødé");
-      await fx.src.git("branch", "-dash");
+      await fx.src.git("update-ref", "refs/heads/-dash", "HEAD");
       await fx.src.commit("second");
       for (let i = 0; i < 250; i++) await fx.src.git("tag", `build-${i}`);
       await fx.src.push("--all");
@@ -50,7 +50,7 @@ export function syncSuite(engine: Engine): void {
       assert.equal(result.direction, "source-to-target");
       assert.equal(typeof result.duration_ms, "number");
       assert.ok(result.refs.every((r) => r.action === "created"), JSON.stringify(result.refs.filter((r) => r.action !== "created")));
-      assert.equal(result.refs.length, 2 + 2 + 2 + 250);
+      assert.equal(result.refs.length, 3 + 2 + 250); // main, fünf…, -dash; v1.0.0, light; build-*
       assert.deepEqual(await refsOf(fx.target.repoDir(fx.targetRepo)), await refsOf(fx.source.repoDir(fx.sourceRepo)));
       assert.equal(receivePacks(fx, "target"), 1, "all refs went in one push");
       await git(fx.target.repoDir(fx.targetRepo), "fsck", "--no-progress");
@@ -176,7 +176,7 @@ export function syncSuite(engine: Engine): void {
       assert.deepEqual(result.refs.map((r) => [r.ref, r.action]), [["refs/heads/only-this", "created"]]);
       assert.ok(!("refs/heads/not-this" in await refsOf(fx.target.repoDir(fx.targetRepo))));
       for (const bad of ["refs/heads/../x", "--upload-pack=touch /tmp/pwned", "refs/heads/a b", "main"]) {
-        const r = await fx.cli("sync", "app", "--ref", bad);
+        const r = await fx.cli("sync", "app", `--ref=${bad}`);
         assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
         assert.match(r.stderr, /invalid ref name|full ref name/);
       }

@@ -1,0 +1,47 @@
+// createApp(deps) → Hono. HTTP handlers only translate; everything they need arrives in deps,
+// built once in server/main.ts (or by a test).
+import { Hono } from "hono";
+import type { Config } from "./config/types.ts";
+import type { Logger } from "./log.ts";
+import type { Redactor } from "./mirror/redact.ts";
+import type { Job, SyncRequest } from "./queue/types.ts";
+import { BridgeError } from "./errors.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { retryRoutes } from "./routes/retry.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+
+/** What the routes need from the queue (server/queue/queue.ts implements it). */
+export interface JobQueue {
+  enqueue(req: SyncRequest): Promise<{ status: "accepted" | "duplicate"; job: Job }>;
+  get(id: string): Job | undefined;
+  isOpen(): boolean;
+}
+
+export type Readiness = { ok: true } | { ok: false; reason: string };
+
+export interface AppDeps {
+  config: Config;
+  queue: JobQueue;
+  ready: () => Promise<Readiness>;
+  log: Logger;
+  redact: Redactor;
+  /** Webhook bodies above this are refused with 413 (default 25 MB), chunked or not. */
+  maxBodyBytes?: number;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route("/", healthRoutes(deps));
+  app.route("/", webhookRoutes(deps));
+  app.route("/", retryRoutes(deps));
+  app.route("/", jobRoutes(deps));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
+  app.onError((err, c) => {
+    const status = err instanceof BridgeError && err.code === "closed" ? 503 : 500;
+    deps.log.error("request failed", { path: new URL(c.req.url).pathname, error: deps.redact(String(err)) });
+    return c.json({ error: status === 503 ? "shutting down; retry shortly" : "internal error" }, status);
+  });
+  return app;
+}

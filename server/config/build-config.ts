@@ -1,0 +1,193 @@
+// Validated raw config + env → the normalized Config: defaults, env overrides, consumers,
+// secrets for redaction, and the warnings an operator should see at startup.
+import { resolve } from "node:path";
+import { blank, buildProviders } from "./check-providers.ts";
+import { buildRepos } from "./check-repos.ts";
+import type { Env } from "./expand-env.ts";
+import { formatPath } from "./positions.ts";
+import type { Path } from "./positions.ts";
+import type { Report } from "./report.ts";
+import type { RawConfig, RawConsumer } from "./schema.ts";
+import type { Config, ConsumerConfig } from "./types.ts";
+
+export const DEFAULTS = {
+  port: 8080,
+  timeoutSeconds: 300,
+  drainTimeoutSeconds: 120,
+  concurrency: 4,
+  maxBodySizeMb: 10,
+  workDir: "./data",
+} as const;
+
+export interface BuildContext {
+  /** Absolute path of the config file. */
+  path: string;
+  env: Env;
+  cwd: string;
+}
+
+export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): Config {
+  const { env } = ctx;
+  const providers = buildProviders(raw.providers, report);
+  const repos = buildRepos(raw.repos, providers, report);
+  const mirror = {
+    // 0 means "default": the Go bridge could not tell an explicit 0 from an absent key.
+    timeoutSeconds: raw.mirror.timeout_seconds || DEFAULTS.timeoutSeconds,
+    drainTimeoutSeconds: raw.mirror.drain_timeout_seconds || DEFAULTS.drainTimeoutSeconds,
+    concurrency: raw.mirror.concurrency ?? DEFAULTS.concurrency,
+  };
+  const consumers = buildConsumers(raw, mirror.timeoutSeconds, report);
+
+  const url = (path: Path, value: string | undefined): string | undefined => {
+    const v = blank(value);
+    if (v !== undefined && !isHttpUrl(v)) {
+      report.error(path, `${formatPath(path)} must be an http(s) URL (got ${JSON.stringify(v)})`);
+    }
+    return v;
+  };
+  const slack = raw.notification.slack;
+  const config: Config = {
+    path: ctx.path,
+    server: { port: port(raw.server.port, env, report) },
+    providers,
+    repos,
+    consumers,
+    webhook: {
+      gitlabSecret: blank(raw.webhook.gitlab_secret),
+      githubSecret: blank(raw.webhook.github_secret),
+      giteaSecret: blank(raw.webhook.gitea_secret),
+      maxBodySizeMb: raw.webhook.max_body_size_mb || DEFAULTS.maxBodySizeMb,
+    },
+    // RETRY_API_TOKEN / SLACK_WEBHOOK_URL fill in only what the file leaves unset.
+    retry: { apiToken: blank(raw.retry.api_token) ?? blank(env.RETRY_API_TOKEN) },
+    notification: {
+      slack: {
+        webhookUrl: url(["notification", "slack", "webhook_url"], slack.webhook_url) ??
+          blank(env.SLACK_WEBHOOK_URL),
+        channel: blank(slack.channel),
+        botToken: blank(slack.bot_token),
+      },
+    },
+    mirror,
+    git: { engine: raw.git.engine },
+    hooks: { secret: blank(raw.hooks.secret), serverUrl: url(["hooks", "server_url"], raw.hooks.server_url) },
+    workDir: resolve(ctx.cwd, blank(env.WORK_DIR) ?? blank(raw.work_dir) ?? DEFAULTS.workDir),
+    secrets: [],
+    warnings: [],
+  };
+  repos.forEach((r, i) => url(["repos", i, "slack_webhook_url"], r.slackWebhookUrl));
+  config.secrets = collectSecrets(config);
+
+  const { githubSecret, gitlabSecret, giteaSecret } = config.webhook;
+  for (
+    const [key, host, value] of [
+      ["github_secret", "GitHub", githubSecret],
+      ["gitlab_secret", "GitLab", gitlabSecret],
+      ["gitea_secret", "Gitea", giteaSecret],
+    ] as const
+  ) {
+    if (value === undefined) {
+      report.warn(["webhook", key], `webhook.${key} is not set: ${host} webhook signatures are NOT verified`);
+    }
+  }
+  return config;
+}
+
+function port(filePort: number | undefined, env: Env, report: Report): number {
+  const fromEnv = blank(env.PORT);
+  if (fromEnv === undefined) return filePort ?? DEFAULTS.port;
+  const n = /^[0-9]+$/.test(fromEnv) ? Number(fromEnv) : NaN;
+  if (!(n >= 1 && n <= 65535)) {
+    report.errorWithoutPosition(
+      `environment variable PORT must be an integer from 1 to 65535 (got ${
+        JSON.stringify(fromEnv)
+      }); fix or unset it`,
+    );
+  }
+  return n;
+}
+
+function buildConsumers(raw: RawConfig, timeoutSeconds: number, report: Report): ConsumerConfig[] {
+  // The legacy single `consumer:` joins the list when its queue_url is set (as in the Go bridge);
+  // expand-env.ts already dropped it when queue_url was unset.
+  const entries: [Path, RawConsumer, string][] = raw.consumers.map((
+    c,
+    i,
+  ) => [["consumers", i], c, `sqs-${i}`]);
+  if (raw.consumer && blank(raw.consumer.queue_url) !== undefined) {
+    entries.push([["consumer"], raw.consumer, "default"]);
+  }
+  const names = new Map<string, string>();
+  const out: ConsumerConfig[] = [];
+  for (const [path, c, defaultName] of entries) {
+    const label = path.length === 2 ? `consumers[${path[1]}]` : "consumer";
+    const queueUrl = blank(c.queue_url);
+    if (queueUrl === undefined) {
+      report.error(path, `${label}.queue_url is required (the SQS queue URL to poll for CodeCommit events)`);
+    } else if (!isHttpUrl(queueUrl)) {
+      report.error(
+        [...path, "queue_url"],
+        `${label}.queue_url must be an http(s) URL (got ${JSON.stringify(queueUrl)})`,
+      );
+    }
+    const name = blank(c.name) ?? defaultName;
+    if (names.has(name)) {
+      report.error(
+        [...path, "name"],
+        `${label}.name "${name}" is already used by ${names.get(name)}; consumer names must be unique`,
+      );
+    }
+    names.set(name, label);
+    // Messages are handled one after another, so the window must cover a whole sync; a shorter
+    // one makes the message visible again mid-sync and it ends up in the DLQ.
+    const visibility = c.visibility_timeout_seconds || timeoutSeconds;
+    if (visibility < timeoutSeconds) {
+      report.error(
+        [...path, "visibility_timeout_seconds"],
+        `${label}.visibility_timeout_seconds (${visibility}) must be at least ` +
+          `mirror.timeout_seconds (${timeoutSeconds}), or messages reappear mid-sync and end in the DLQ`,
+      );
+    }
+    const credentials: ConsumerConfig["credentials"] = {};
+    if (blank(c.credentials.access_key)) credentials.accessKey = c.credentials.access_key;
+    if (blank(c.credentials.secret_key)) credentials.secretKey = c.credentials.secret_key;
+    const consumer: ConsumerConfig = {
+      name,
+      type: c.type,
+      queueUrl: queueUrl ?? "",
+      credentials,
+      visibilityTimeoutSeconds: visibility,
+    };
+    const region = blank(c.region);
+    if (region !== undefined) consumer.region = region;
+    out.push(consumer);
+  }
+  return out;
+}
+
+/** Every secret value, longest first so redacting one cannot leave part of a longer one behind. */
+export function collectSecrets(c: Config): string[] {
+  const all: (string | undefined)[] = [
+    ...[...c.providers.values()].flatMap((p) => [p.credentials.token, p.credentials.gitPassword]),
+    ...c.consumers.flatMap((x) => [x.credentials.accessKey, x.credentials.secretKey]),
+    c.webhook.githubSecret,
+    c.webhook.gitlabSecret,
+    c.webhook.giteaSecret,
+    c.retry.apiToken,
+    c.notification.slack.webhookUrl,
+    c.notification.slack.botToken,
+    ...c.repos.map((r) => r.slackWebhookUrl),
+    c.hooks.secret,
+  ];
+  const set = new Set(all.filter((s): s is string => s !== undefined && s !== ""));
+  return [...set].sort((a, b) => b.length - a.length);
+}
+
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+}

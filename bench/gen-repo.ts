@@ -1,6 +1,7 @@
 // Generates a benchmark repository with git fast-import: a linear history on main, branches
 // forking off it with a few commits each, and tags (half annotated) spread along main.
 import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
 import { git } from "../test/harness/git-cli.ts";
 
 export interface RepoShape {
@@ -10,6 +11,7 @@ export interface RepoShape {
 }
 
 export async function generateRepo(bareDir: string, shape: RepoShape): Promise<void> {
+  await mkdir(bareDir, { recursive: true });
   await git(bareDir, "init", "--bare", "--quiet", "--initial-branch=main");
   const lines: string[] = [];
   const when = 1_700_000_000;

@@ -127,8 +127,8 @@ async function runLocked(
     }
     return git.listRemote(remotes[side], patterns, { signal });
   };
-  const [source, target] = await Promise.all([read("source"), read("target")]);
-  const ledger = fromNs(LEDGER, await git.readRefs(cache, LEDGER));
+  const [source, target, ledgerRefs] = await Promise.all([read("source"), read("target"), git.readRefs(cache, LEDGER)]);
+  const ledger = fromNs(LEDGER, ledgerRefs);
 
   const questions = ancestryQuestions(source, target);
   const answers = await git.ancestry(cache, questions);

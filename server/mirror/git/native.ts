@@ -19,9 +19,8 @@ export function createNativeEngine(): GitEngine {
         return;
       } catch { /* create below */ }
       await mkdir(cacheDir, { recursive: true });
+      // Packs from many fetches pile up; git's auto-gc (detached by default) repacks them.
       await runGit({ args: ["init", "--bare", "--quiet", "--", cacheDir] });
-      // Packs from many fetches pile up; let git repack them as it sees fit, in the background.
-      await runGit({ args: local(cacheDir, "config", "gc.autoDetach", "true") });
     },
 
     async listRemote(remote, patterns, opts) {
@@ -67,24 +66,25 @@ export function createNativeEngine(): GitEngine {
     },
 
     async ancestry(cacheDir, pairs) {
-      if (pairs.length === 0) return [];
-      const oids = [...new Set(pairs.flat())];
-      const check = await runGit({
-        args: local(cacheDir, "cat-file", "--batch-check=%(objectname) %(objecttype)"),
-        stdin: oids.map((o) => `${o}^{commit}\n`).join(""),
-      });
-      const known = new Set<string>();
-      check.stdout.split("\n").forEach((line, i) => {
-        if (line.endsWith(" commit")) known.add(oids[i]);
-      });
-      return pool(pairs, 4, async ([a, b]) => {
-        if (!known.has(a) || !known.has(b)) return undefined;
-        if (a === b) return true;
+      // One `rev-list --left-right --count a...b` answers both directions for a pair: a is an
+      // ancestor of b when nothing is on a's side only. An unknown object makes git exit 128.
+      const keys = [...new Set(pairs.map(([a, b]) => (a < b ? `${a} ${b}` : `${b} ${a}`)))];
+      const counts = new Map<string, [number, number] | undefined>();
+      await pool(keys, 4, async (key) => {
+        const [a, b] = key.split(" ");
         const r = await runGit({
-          args: local(cacheDir, "merge-base", "--is-ancestor", `${a}^{commit}`, `${b}^{commit}`),
-          okCodes: [1],
+          args: local(cacheDir, "rev-list", "--left-right", "--count", `${a}^{commit}...${b}^{commit}`, "--"),
+          okCodes: [128],
         });
-        return r.code === 0;
+        const m = r.stdout.match(/^(\d+)\s+(\d+)/);
+        counts.set(key, r.code === 0 && m ? [Number(m[1]), Number(m[2])] : undefined);
+      });
+      return pairs.map(([a, b]) => {
+        if (a === b) return true;
+        const c = counts.get(a < b ? `${a} ${b}` : `${b} ${a}`);
+        if (!c) return undefined;
+        const onlyA = a < b ? c[0] : c[1];
+        return onlyA === 0;
       });
     },
 

@@ -1,0 +1,71 @@
+// POST /webhook/{github,gitlab,gitea}: verify the raw bytes, then parse, then match, then queue.
+// Authentic events that are not for us get 200 {"status":"ignored"}: GitLab disables a hook after
+// repeated 4xx answers, and a ping or an unmirrored repo is not the sender's fault.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps } from "../app.ts";
+import { MalformedPayloadError } from "../providers/errors.ts";
+import * as github from "../providers/github/webhook.ts";
+import * as gitlab from "../providers/gitlab/webhook.ts";
+import * as gitea from "../providers/gitea/webhook.ts";
+import { matchDelivery, toSyncRequest } from "../providers/match.ts";
+import type { HeadersLike, ParsedDelivery, VerifyResult } from "../providers/types.ts";
+
+export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+interface ProviderModule {
+  verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult;
+  parse(raw: Uint8Array, headers: HeadersLike): ParsedDelivery;
+}
+
+export function webhookRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const secrets = deps.config.webhook;
+  const providers: Record<string, [ProviderModule, string | undefined]> = {
+    github: [github, secrets.githubSecret],
+    gitlab: [gitlab, secrets.gitlabSecret],
+    gitea: [gitea, secrets.giteaSecret],
+  };
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `request body too large (limit ${Math.round((deps.maxBodyBytes ?? MAX_BODY_BYTES) / 1048576)} MB)` }, 413),
+  });
+
+  app.post("/webhook/:provider{github|gitlab|gitea}", limit, async (c) => {
+    const name = c.req.param("provider");
+    const [provider, secret] = providers[name];
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const headers = c.req.raw.headers;
+    const verified = provider.verify(raw, headers, secret);
+    if (!verified.ok) {
+      deps.log.warn("webhook rejected", { provider: name, reason: verified.reason });
+      return c.json({ error: verified.reason }, 401);
+    }
+    let delivery: ParsedDelivery;
+    try {
+      delivery = provider.parse(raw, headers);
+    } catch (err) {
+      if (err instanceof MalformedPayloadError) return c.json({ error: err.message }, 400);
+      throw err;
+    }
+    if (delivery.kind === "ignored") return c.json({ status: "ignored", reason: delivery.reason });
+    const match = matchDelivery(deps.config, delivery);
+    if ("ignored" in match) {
+      deps.log.info("webhook ignored", { provider: name, repo_path: delivery.repoPath, reason: match.ignored });
+      return c.json({ status: "ignored", reason: match.ignored });
+    }
+    const { status, job } = await deps.queue.enqueue(toSyncRequest(match, delivery));
+    deps.log.info(status === "duplicate" ? "webhook duplicate" : "webhook accepted", {
+      provider: name,
+      repo: match.repo.name,
+      ref: delivery.ref,
+      direction: match.direction,
+      actor: delivery.actor,
+      delivery: delivery.deliveryId,
+      job_id: job.id,
+    });
+    return c.json({ status, job_id: job.id });
+  });
+  app.all("/webhook/:provider{github|gitlab|gitea}", (c) => c.json({ error: "method not allowed: use POST" }, 405, { Allow: "POST" }));
+  return app;
+}

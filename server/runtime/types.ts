@@ -1,0 +1,15 @@
+// What the rest of the code needs from a runtime: an HTTP listener and shutdown signals.
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+export interface Listener {
+  port: number;
+  /** Stops accepting connections; in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+export interface Runtime {
+  name: "node" | "deno" | "bun";
+  serve(fetch: FetchHandler, opts: { port: number; hostname: string }): Promise<Listener>;
+  /** Calls `handler` once on SIGTERM or SIGINT. */
+  onShutdownSignal(handler: (signal: string) => void): void;
+}

@@ -1,6 +1,6 @@
 // git-bridge command line. Exit codes: 0 done; 3 finished but a ref diverged or was rejected;
 // 1 the work failed (unreachable, auth, timeout); 2 usage or configuration error.
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
 import { redact } from "../server/mirror/redact.ts";
 import { syncCommand } from "./commands/sync.ts";
@@ -60,7 +60,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
 }
 
 /** parseArgs with our usage errors instead of Node's. */
-export function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -68,7 +68,7 @@ export function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args
   }
 }
 
-if (import.meta.main) {
+if ((import.meta as { main?: boolean }).main) {
   // Deno and Bun run this file directly.
   const code = await runCli(process.argv.slice(2));
   process.exit(code);

@@ -39,9 +39,11 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {
-    const status = err instanceof BridgeError && err.code === "closed" ? 503 : 500;
+    // Nothing was acknowledged: a 503 tells the sender to deliver again later.
+    const unavailable = err instanceof BridgeError && (err.code === "queue_closed" || err.code === "queue_unavailable");
     deps.log.error("request failed", { path: new URL(c.req.url).pathname, error: deps.redact(String(err)) });
-    return c.json({ error: status === 503 ? "shutting down; retry shortly" : "internal error" }, status);
+    if (unavailable) return c.json({ error: deps.redact((err as Error).message) }, 503);
+    return c.json({ error: "internal error; see the bridge's log" }, 500);
   });
   return app;
 }

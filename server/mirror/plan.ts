@@ -26,6 +26,8 @@ export interface RefResult {
   reason?: string;
   /** Backup ref in the cache that keeps an overwritten or deleted tip. */
   backup?: string;
+  /** Author of the new tip's commit (created/updated refs), for notifications. */
+  author?: { name: string; email: string };
 }
 
 export interface PlannedRef extends RefResult {

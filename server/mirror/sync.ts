@@ -171,6 +171,7 @@ async function runLocked(
     if (!p.silent) report.push(publicPart(p));
   }
   await git.updateRefs(cache, ledgerUpdates);
+  await addAuthors(git, cache, report);
   return report;
 }
 
@@ -198,6 +199,17 @@ async function keepBackups(
     }
   }
   await git.updateRefs(cache, local);
+}
+
+/** Commit authors of new tips, for notifications (the first few refs are all a message shows). */
+async function addAuthors(git: GitEngine, cache: string, report: RefResult[]): Promise<void> {
+  const changed = report.filter((r) => (r.action === "created" || r.action === "updated") && r.to).slice(0, 20);
+  if (changed.length === 0) return;
+  const authors = await git.commitAuthors(cache, [...new Set(changed.map((r) => r.to!))]).catch(() => new Map());
+  for (const r of changed) {
+    const a = authors.get(r.to!);
+    if (a) r.author = a;
+  }
 }
 
 function publicPart(p: PlannedRef): RefResult {

@@ -92,6 +92,18 @@ export function createIsomorphicEngine(deps: IsomorphicEngineDeps = {}): GitEngi
       return out;
     },
 
+    async commitAuthors(cacheDir, oids) {
+      const store = openStore(cacheDir);
+      const authors = new Map<string, { name: string; email: string }>();
+      for (const oid of oids) {
+        const target = await peel(store, oid);
+        const obj = target?.type === "commit" ? await store.read(target.oid) : undefined;
+        const m = obj && new TextDecoder().decode(obj.content).match(/^author (.*) <([^>]*)> /m);
+        if (m) authors.set(oid, { name: m[1], email: m[2] });
+      }
+      return authors;
+    },
+
     async push(cacheDir, remote, updates: PushUpdate[], opts = {}) {
       for (const u of updates) {
         if (!isSafeRefName(u.ref)) throw new UnsafeInputError(`refusing to push invalid ref name ${JSON.stringify(u.ref)}`);

@@ -88,6 +88,25 @@ export function createNativeEngine(): GitEngine {
       });
     },
 
+    async commitAuthors(cacheDir, oids) {
+      const authors = new Map<string, { name: string; email: string }>();
+      if (oids.length === 0) return authors;
+      // One cat-file for all of them; `<oid>^{commit}` peels annotated tags.
+      const r = await runGit({ args: local(cacheDir, "cat-file", "--batch"), stdin: oids.map((o) => `${o}^{commit}\n`).join("") });
+      let rest = r.stdout;
+      for (const oid of oids) {
+        const header = rest.slice(0, rest.indexOf("\n"));
+        rest = rest.slice(header.length + 1);
+        const size = Number(header.split(" ")[2]);
+        if (!header.includes(" commit ")) continue;
+        const body = Buffer.from(rest, "utf8").subarray(0, size).toString("utf8");
+        rest = Buffer.from(rest, "utf8").subarray(size + 1).toString("utf8");
+        const m = body.match(/^author (.*) <([^>]*)> /m);
+        if (m) authors.set(oid, { name: m[1], email: m[2] });
+      }
+      return authors;
+    },
+
     async push(cacheDir, remote, updates, opts) {
       if (updates.length === 0) return [];
       // One --force-with-lease per ref and plain refspecs: a `+` would override the lease.

@@ -68,6 +68,8 @@ export interface GitEngine {
    * undefined when either is unknown (the bridge never saw it). Tags are peeled to commits.
    */
   ancestry(cacheDir: string, pairs: Array<[string, string]>): Promise<Array<boolean | undefined>>;
+  /** Author of each commit (tags peeled) that is in the cache; unknown objects are left out. */
+  commitAuthors(cacheDir: string, oids: string[]): Promise<Map<string, { name: string; email: string }>>;
   /** Every update in one push request, each with its own compare-and-swap lease. */
   push(cacheDir: string, remote: Remote, updates: PushUpdate[], opts?: GitCallOptions): Promise<PushRefResult[]>;
 }

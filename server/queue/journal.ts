@@ -1,0 +1,233 @@
+// An append-only JSON-lines journal with group commit: every append waits for write + fdatasync,
+// and all appends that arrive while one write is in flight share the next write and the next sync.
+// So a request is acknowledged only once it is on disk, yet hundreds of requests a second cost a
+// handful of syncs. Compaction rewrites the file from a snapshot of the live state (temp file,
+// fsync, rename, fsync of the directory) so it does not grow forever.
+import * as nodeFs from "node:fs/promises";
+import { dirname } from "node:path";
+
+/** The part of a node:fs/promises FileHandle the journal uses (Node, Deno and Bun all provide it). */
+export interface JournalFile {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The part of node:fs/promises the journal uses; tests pass a spy. */
+export interface JournalFs {
+  open(path: string, flags: string): Promise<JournalFile>;
+  readFile(path: string, encoding: "utf8"): Promise<string>;
+  rename(from: string, to: string): Promise<void>;
+  mkdir(path: string, opts: { recursive: true }): Promise<unknown>;
+  rm(path: string, opts: { force: true }): Promise<void>;
+}
+
+export const defaultJournalFs: JournalFs = nodeFs as unknown as JournalFs;
+
+export interface Journal {
+  /** Resolves once the record is written and synced; rejects if the journal cannot be written. */
+  append(record: unknown): Promise<void>;
+  /** Resolves once everything appended so far is durable. */
+  flushed(): Promise<void>;
+  /** Rewrites the file from snapshot(); the snapshot replaces everything appended before it. */
+  compact(): Promise<void>;
+  /** Flushes what is pending and closes the file; later appends reject. */
+  close(): Promise<void>;
+  /** Bytes in the current file. */
+  size(): number;
+  /** The error that broke the journal (a failed write or sync), if any. */
+  failure(): Error | undefined;
+}
+
+export interface JournalOptions {
+  path: string;
+  fs?: JournalFs;
+  /** The records that describe the live state; called synchronously when a compaction starts. */
+  snapshot: () => unknown[];
+  /** Compact when the file passes this size and has doubled since the last compaction. */
+  compactAtBytes?: number;
+  onError?: (err: Error) => void;
+}
+
+export class JournalClosedError extends Error {
+  constructor(path: string) {
+    super(`the queue journal ${path} is closed`);
+    this.name = "JournalClosedError";
+  }
+}
+
+/**
+ * Reads every complete record. A torn last line (a crash in the middle of a write, never
+ * acknowledged) is dropped; a damaged line elsewhere is reported through onBadLine and skipped.
+ */
+export async function readJournal(
+  path: string,
+  fs: JournalFs = defaultJournalFs,
+  onBadLine: (lineNo: number, text: string) => void = () => {},
+): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, "utf8");
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return [];
+    throw err;
+  }
+  const lines = text.split("\n");
+  const out: unknown[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      const torn = i === lines.length - 1; // no newline after it: the write never completed
+      if (!torn) onBadLine(i + 1, line.slice(0, 200));
+    }
+  });
+  return out;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Opens the journal, compacting it first (the caller has replayed it and built the snapshot). */
+export async function openJournal(opts: JournalOptions): Promise<Journal> {
+  const fs = opts.fs ?? defaultJournalFs;
+  const path = opts.path;
+  const tmp = `${path}.tmp`;
+  const compactAt = opts.compactAtBytes ?? 8 * 1024 * 1024;
+  const encoder = new TextEncoder();
+
+  let file: JournalFile | undefined;
+  let bytes = 0;
+  let baseline = 0; // size right after the last compaction
+  let lines: string[] = [];
+  let waiters: Waiter[] = [];
+  let wantCompact = false;
+  let compactWaiters: Waiter[] = [];
+  let busy = false;
+  let closed = false;
+  let broken: Error | undefined;
+
+  await fs.mkdir(dirname(path), { recursive: true });
+  await fs.rm(tmp, { force: true });
+  await rewrite();
+
+  async function writeAll(f: JournalFile, data: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await f.write(data, off, data.length - off);
+      off += bytesWritten;
+    }
+  }
+
+  async function syncDir(): Promise<void> {
+    // Makes the rename itself durable. Some platforms cannot open a directory: the rename is
+    // then as durable as that platform allows.
+    let dir: JournalFile | undefined;
+    try {
+      dir = await fs.open(dirname(path), "r");
+      await dir.sync();
+    } catch {
+      // ignored on purpose, see above
+    } finally {
+      await dir?.close().catch(() => {});
+    }
+  }
+
+  async function rewrite(): Promise<void> {
+    const data = encoder.encode(opts.snapshot().map((r) => `${JSON.stringify(r)}\n`).join(""));
+    const out = await fs.open(tmp, "w");
+    try {
+      await writeAll(out, data);
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fs.rename(tmp, path);
+    await syncDir();
+    const old = file;
+    file = await fs.open(path, "a");
+    await old?.close().catch(() => {});
+    bytes = baseline = data.length;
+  }
+
+  // The single writer: batches are taken whole, so every append made while a write is in flight
+  // joins the next one. A compaction is a batch whose content is the snapshot, which already
+  // reflects the records waiting in it (the state changes before it is journaled).
+  async function drain(): Promise<void> {
+    try {
+      while (lines.length > 0 || waiters.length > 0 || wantCompact) {
+        const batch = lines;
+        const batchWaiters = waiters;
+        lines = [];
+        waiters = [];
+        let done: Waiter[] = batchWaiters;
+        try {
+          if (broken) throw broken;
+          if (wantCompact) {
+            wantCompact = false;
+            done = batchWaiters.concat(compactWaiters);
+            compactWaiters = [];
+            await rewrite();
+          } else if (batch.length > 0) {
+            const data = encoder.encode(batch.join(""));
+            await writeAll(file!, data);
+            await file!.datasync();
+            bytes += data.length;
+          }
+        } catch (err) {
+          // After a failed write or fsync the file's state is unknown (see "fsyncgate"): refuse
+          // everything from now on rather than acknowledge requests that may not be on disk.
+          broken ??= err instanceof Error ? err : new Error(String(err));
+          opts.onError?.(broken);
+          for (const w of done) w.reject(broken);
+          continue;
+        }
+        for (const w of done) w.resolve();
+        if (!closed && bytes >= compactAt && bytes >= 2 * baseline) wantCompact = true;
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  function kick(): void {
+    if (busy) return;
+    busy = true;
+    // Start on the next microtask, so requests that arrive in the same tick share the first write.
+    queueMicrotask(() => void drain());
+  }
+
+  function wait(line: string | undefined, list: "append" | "compact"): Promise<void> {
+    if (closed) return Promise.reject(new JournalClosedError(path));
+    if (broken) return Promise.reject(broken);
+    return new Promise<void>((resolve, reject) => {
+      if (line !== undefined) lines.push(line);
+      if (list === "compact") {
+        wantCompact = true;
+        compactWaiters.push({ resolve, reject });
+      } else waiters.push({ resolve, reject });
+      kick();
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    append: (record) => wait(`${JSON.stringify(record)}\n`, "append"),
+    flushed: () => wait(undefined, "append"),
+    compact: () => wait(undefined, "compact"),
+    size: () => bytes,
+    failure: () => broken,
+    close() {
+      closing ??= (async () => {
+        await wait(undefined, "append").catch(() => {});
+        closed = true;
+        await file?.close().catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}

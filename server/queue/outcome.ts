@@ -1,0 +1,30 @@
+// Pure rules of the queue: how a request folds into a waiting job, and what a sync's outcome means.
+import type { SyncResult } from "../mirror/sync.ts";
+import type { JobState, SyncRequest } from "./types.ts";
+
+/** "auto" and absent mean the same thing: the repo's own direction. */
+const sameDirection = (a: SyncRequest["direction"], b: SyncRequest["direction"]) =>
+  (a === "auto" ? undefined : a) === (b === "auto" ? undefined : b);
+
+/**
+ * Folds a later request into a waiting one. Different refs widen to a full catch-up (ref
+ * undefined), different directions to the repo's own direction; the first request's source, actor
+ * and delivery id stay (they name the job in Slack).
+ */
+export function mergeRequests(waiting: SyncRequest, later: SyncRequest): SyncRequest {
+  const out: SyncRequest = { ...waiting };
+  if (waiting.ref !== later.ref) delete out.ref;
+  if (!sameDirection(waiting.direction, later.direction)) delete out.direction;
+  return out;
+}
+
+/** Divergence and host rejections are results to report, not failures to retry. */
+export function resultState(result: SyncResult): JobState {
+  const bad = result.refs.some((r) => r.action === "diverged" || r.action === "rejected");
+  return bad ? "partial" : "succeeded";
+}
+
+/** The text of a thrown value, before redaction. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message || err.name : String(err);
+}

@@ -32,6 +32,10 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 const rows: string[][] = [["repo", "engine", "phase", "floor ms", "bridge ms", "ratio"]];
+const report = (row: string[]) => {
+  rows.push(row);
+  console.error(row.join("  ")); // progress; the table comes at the end
+};
 
 for (const [label, shape] of SHAPES) {
   const dir = await mkdtemp(join(tmpdir(), "gb-bench-"));
@@ -57,7 +61,7 @@ for (const [label, shape] of SHAPES) {
         f.push(await time(floor));
         b.push(await time(bridge));
       }
-      rows.push([label, engineName, phase, median(f).toFixed(0), median(b).toFixed(0), (median(b) / median(f)).toFixed(2) + "x"]);
+      report([label, engineName, phase, median(f).toFixed(0), median(b).toFixed(0), (median(b) / median(f)).toFixed(2) + "x"]);
     };
     const engine = makeEngine();
     let run = 0;
@@ -92,7 +96,7 @@ repos:
       initial.f.push(await time(steady.floor));
       initial.b.push(await time(steady.bridge));
     }
-    rows.push([label, engineName, "initial", median(initial.f).toFixed(0), median(initial.b).toFixed(0), (median(initial.b) / median(initial.f)).toFixed(2) + "x"]);
+    report([label, engineName, "initial", median(initial.f).toFixed(0), median(initial.b).toFixed(0), (median(initial.b) / median(initial.f)).toFixed(2) + "x"]);
 
     const newCommit = async () => {
       await wt.commit(`bench ${floorN++}`);

@@ -6,12 +6,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultJournalFs, type JournalFile, type JournalFs } from "./journal.ts";
 import { createQueue } from "./queue.ts";
-import { QueueClosedError } from "./queue-errors.ts";
-import { finished, hangingRun, openQueue, result, sleep, tempDir, waitFor } from "./test-kit.ts";
+import { QueueClosedError, QueueUnavailableError } from "./queue-errors.ts";
+import { engine, finished, hangingRun, openQueue, result, sleep, tempDir, waitFor } from "./test-kit.ts";
 import type { RunSync, SyncRequest } from "./types.ts";
 
-const req = (repo: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({ repo, source: "github", ...extra });
-const ok: RunSync = async (r) => result(r.repo, "updated");
+const req = (repo: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  repo,
+  source: "github",
+  ...extra,
+});
+const ok: RunSync = engine((r) => result(r.repo, "updated"));
 const journalOf = (dir: string) => readFileSync(join(dir, "journal.jsonl"), "utf8");
 
 /** Wraps node:fs/promises and records each write and each completed data sync, in order. */
@@ -60,10 +64,40 @@ test("enqueue resolves only after the request is written and synced; syncs are s
   assert.ok(acks.every((a) => text.includes(a.job.id)));
 });
 
+test("a failed fsync refuses the request and every later one", async (t) => {
+  const dir = tempDir(t);
+  let failSync = false;
+  const fs: JournalFs = {
+    ...defaultJournalFs,
+    async open(path, flags) {
+      const f = await defaultJournalFs.open(path, flags);
+      return {
+        write: (b, o, l) => f.write(b, o, l),
+        datasync:
+          () => (failSync
+            ? Promise.reject(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }))
+            : f.datasync()),
+        sync: () => f.sync(),
+        close: () => f.close(),
+      };
+    },
+  };
+  const errors: string[] = [];
+  const log = { info() {}, warn() {}, error: (m: string) => errors.push(m) };
+  const q = await openQueue(t, { dir, run: hangingRun, fs, log });
+  await q.enqueue(req("a"));
+  failSync = true;
+  await assert.rejects(q.enqueue(req("b")), QueueUnavailableError);
+  assert.equal(q.isOpen(), false, "/ready reports the broken queue");
+  failSync = false;
+  await assert.rejects(q.enqueue(req("c")), QueueUnavailableError);
+  assert.equal(errors.length, 1);
+});
+
 test("a duplicate delivery id returns the original job, also after a restart", async (t) => {
   const dir = tempDir(t);
   let calls = 0;
-  const run: RunSync = async (r) => (calls++, result(r.repo, "created"));
+  const run: RunSync = engine((r) => (calls++, result(r.repo, "created")));
   const q1 = await createQueue({ dir, run, redact: (s) => s });
   const first = await q1.enqueue(req("a", { deliveryId: "gh-123" }));
   assert.equal(first.status, "accepted");
@@ -91,7 +125,7 @@ test("after a crash, a new instance runs every acknowledged unfinished job", asy
   await waitFor("a to run", () => q1.get(a.job.id)?.state === "running");
   // q1 is dropped without close(), as in a crash: q2 replays what q1 journaled.
   const ran: SyncRequest[] = [];
-  const q2 = await openQueue(t, { dir, run: async (r) => (ran.push(r), result(r.repo, "updated")) });
+  const q2 = await openQueue(t, { dir, run: engine((r) => (ran.push(r), result(r.repo, "updated"))) });
   assert.equal((await finished(q2, a.job.id)).state, "succeeded");
   assert.equal((await finished(q2, b.job.id)).state, "succeeded");
   assert.deepEqual(ran.map((r) => r.repo).sort(), ["a", "b"]);
@@ -101,8 +135,18 @@ test("after a crash, a new instance runs every acknowledged unfinished job", asy
 
 test("a torn last line and a damaged line are tolerated", async (t) => {
   const dir = tempDir(t);
-  const job = { id: "j1", request: req("a"), state: "queued", attempts: 0, queued_at: new Date().toISOString(), merged: 0 };
-  writeFileSync(join(dir, "journal.jsonl"), `${JSON.stringify({ k: "job", job })}\nnot json\n{"k":"job","job":{"id":"j2","req`);
+  const job = {
+    id: "j1",
+    request: req("a"),
+    state: "queued",
+    attempts: 0,
+    queued_at: new Date().toISOString(),
+    merged: 0,
+  };
+  writeFileSync(
+    join(dir, "journal.jsonl"),
+    `${JSON.stringify({ k: "job", job })}\nnot json\n{"k":"job","job":{"id":"j2","req`,
+  );
   const warnings: unknown[] = [];
   const log = { info() {}, warn: (m: string, f?: unknown) => warnings.push([m, f]), error() {} };
   const q = await openQueue(t, { dir, run: ok, log });
@@ -153,7 +197,9 @@ test("the journal is compacted at startup and when it grows", async (t) => {
   const dir = tempDir(t);
   const q1 = await createQueue({ dir, run: ok, redact: (s) => s, keepFinished: 5, compactAtBytes: 4096 });
   const acks = [];
-  for (let i = 0; i < 60; i++) acks.push(await q1.enqueue(req(`r${i % 7}`, i === 0 ? { deliveryId: "d0" } : {})));
+  for (let i = 0; i < 60; i++) {
+    acks.push(await q1.enqueue(req(`r${i % 7}`, i === 0 ? { deliveryId: "d0" } : {})));
+  }
   await waitFor("all to finish", () => q1.stats().queued + q1.stats().running === 0);
   assert.equal(q1.list().length, 5, "older finished jobs left memory");
   await q1.close({ deadlineMs: 1000 });
@@ -176,7 +222,11 @@ test("kill -9 loses no acknowledged request", { timeout: 60_000 }, async (t) => 
   const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
   const script = join(root, "server/queue/kill-child.ts");
   const versions = process.versions as Record<string, string | undefined>;
-  const args = versions.deno ? ["run", "-A", script, dir] : versions.bun ? [script, dir] : ["--import", "tsx", script, dir];
+  const args = versions.deno
+    ? ["run", "-A", script, dir]
+    : versions.bun
+    ? [script, dir]
+    : ["--import", "tsx", script, dir];
   const child = spawn(process.execPath, args, { cwd: root });
   let out = "";
   let err = "";
@@ -184,7 +234,11 @@ test("kill -9 loses no acknowledged request", { timeout: 60_000 }, async (t) => 
   child.stderr.on("data", (c) => (err += c));
   const exited = new Promise((r) => child.on("exit", r));
   const target = 400 + Math.floor(Math.random() * 1200);
-  await waitFor(`the child to ack ${target} requests (stderr: ${err})`, () => out.split("\n").length > target, 30_000);
+  await waitFor(
+    `the child to ack ${target} requests (stderr: ${err})`,
+    () => out.split("\n").length > target,
+    30_000,
+  );
   child.kill("SIGKILL");
   assert.equal(await exited, null);
 

@@ -7,7 +7,10 @@ import { createQueue } from "./queue.ts";
 
 const n = Number(process.argv[2] ?? 2000);
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms, max ${xs[xs.length - 1].toFixed(2)} ms`;
+const fmt = (xs: number[]) =>
+  `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms, max ${
+    xs[xs.length - 1].toFixed(2)
+  } ms`;
 
 const dir = mkdtempSync(join(tmpdir(), "queue-bench-"));
 try {
@@ -19,7 +22,9 @@ try {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: n }, (_, i) => {
     const s = performance.now();
-    return q.enqueue({ repo: `repo-${i}`, source: "github", deliveryId: `burst-${i}` }).then(() => lat.push(performance.now() - s));
+    return q.enqueue({ repo: `repo-${i}`, source: "github", deliveryId: `burst-${i}` }).then(() =>
+      lat.push(performance.now() - s)
+    );
   }));
   const wall = performance.now() - t0;
   lat.sort((a, b) => a - b);
@@ -35,7 +40,11 @@ try {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const s = performance.now();
-    pending.push(q.enqueue({ repo: `steady-${i % 300}`, source: "github", deliveryId: `steady-${i}` }).then(() => steady.push(performance.now() - s)));
+    pending.push(
+      q.enqueue({ repo: `steady-${i % 300}`, source: "github", deliveryId: `steady-${i}` }).then(() =>
+        steady.push(performance.now() - s)
+      ),
+    );
   }
   await Promise.all(pending);
   steady.sort((a, b) => a - b);

@@ -100,7 +100,9 @@ export class JobStore {
     }
     if (r?.k === "dlv" && Array.isArray(r.ids)) {
       for (const pair of r.ids) {
-        if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") this.remember(pair[0], pair[1]);
+        if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") {
+          this.remember(pair[0], pair[1]);
+        }
       }
       return true;
     }

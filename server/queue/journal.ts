@@ -223,8 +223,11 @@ export async function openJournal(opts: JournalOptions): Promise<Journal> {
     failure: () => broken,
     close() {
       closing ??= (async () => {
-        await wait(undefined, "append").catch(() => {});
-        closed = true;
+        closed = true; // no new records; the ones already appended are still written
+        await new Promise<void>((resolve) => {
+          waiters.push({ resolve, reject: () => resolve() });
+          kick();
+        });
         await file?.close().catch(() => {});
       })();
       return closing;

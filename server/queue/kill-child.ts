@@ -14,7 +14,7 @@ const q = await createQueue({
   compactAtBytes: 64 * 1024, // compactions happen during the run, so a kill may land in one
 });
 process.stdout.write("ready\n");
-for (let i = 0; ; ) {
+for (let i = 0;;) {
   const batch = Array.from({ length: 25 }, () => {
     const n = i++;
     const d = `dlv-${n}`;

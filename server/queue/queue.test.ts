@@ -5,10 +5,14 @@ import { join } from "node:path";
 import { AuthError, RemoteError } from "../errors.ts";
 import { backoffDelay } from "./backoff.ts";
 import { mergeRequests } from "./outcome.ts";
-import { finished, hangingRun, openQueue, result, sleep, tempDir, waitFor } from "./test-kit.ts";
+import { engine, finished, hangingRun, openQueue, result, sleep, tempDir, waitFor } from "./test-kit.ts";
 import type { Job, RunSync, SyncRequest } from "./types.ts";
 
-const req = (repo: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({ repo, source: "github", ...extra });
+const req = (repo: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  repo,
+  source: "github",
+  ...extra,
+});
 
 test("a burst of 50 events during a sync collapses into one follow-up job", async (t) => {
   const calls: SyncRequest[] = [];
@@ -23,7 +27,9 @@ test("a burst of 50 events during a sync collapses into one follow-up job", asyn
   const first = await q.enqueue(req("app", { ref: "refs/heads/main" }));
   await waitFor("first sync to start", () => calls.length === 1);
 
-  const burst = await Promise.all(Array.from({ length: 50 }, (_, i) => q.enqueue(req("app", { ref: `refs/heads/b${i % 5}` }))));
+  const burst = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => q.enqueue(req("app", { ref: `refs/heads/b${i % 5}` }))),
+  );
   assert.ok(burst.every((r) => r.status === "accepted"));
   const ids = new Set([first.job.id, ...burst.map((r) => r.job.id)]);
   assert.equal(ids.size, 2, "one running job and one follow-up");
@@ -57,7 +63,10 @@ test("20 repos run in parallel up to the concurrency bound", async (t) => {
 });
 
 test("a repo whose sync hangs does not block the others", async (t) => {
-  const run: RunSync = async (r, signal) => (r.repo === "stuck" ? hangingRun(r, signal) : result(r.repo, "created"));
+  const run: RunSync = engine((
+    r,
+    signal,
+  ) => (r.repo === "stuck" ? hangingRun(r, signal) : result(r.repo, "created")));
   const q = await openQueue(t, { dir: tempDir(t), run, concurrency: 2 });
   const stuck = await q.enqueue(req("stuck"));
   const others = await Promise.all(["a", "b", "c", "d", "e"].map((r) => q.enqueue(req(r))));
@@ -85,10 +94,10 @@ test("one sync per repo: a request for a running repo waits for it", async (t) =
 
 test("transient errors retry with backoff, then succeed", async (t) => {
   let calls = 0;
-  const run: RunSync = async (r) => {
+  const run: RunSync = engine((r) => {
     if (++calls < 3) throw new RemoteError("github.com answered 502");
     return result(r.repo, "updated");
-  };
+  });
   const q = await openQueue(t, { dir: tempDir(t), run });
   const { job } = await q.enqueue(req("flaky"));
   const done = await finished(q, job.id);
@@ -99,10 +108,12 @@ test("transient errors retry with backoff, then succeed", async (t) => {
 
 test("transient errors give up after maxAttempts; AuthError fails at once", async (t) => {
   const runs: Record<string, number> = {};
-  const run: RunSync = async (r) => {
+  const run: RunSync = engine((r) => {
     runs[r.repo] = (runs[r.repo] ?? 0) + 1;
-    throw r.repo === "denied" ? new AuthError("gitea.example refused the token") : new RemoteError("connection reset");
-  };
+    throw r.repo === "denied"
+      ? new AuthError("gitea.example refused the token")
+      : new RemoteError("connection reset");
+  });
   const q = await openQueue(t, { dir: tempDir(t), run, maxAttempts: 3 });
   const down = await q.enqueue(req("down"));
   const denied = await q.enqueue(req("denied"));
@@ -116,12 +127,26 @@ test("transient errors give up after maxAttempts; AuthError fails at once", asyn
   assert.equal(runs.denied, 1);
 });
 
+test("a synchronous throw or a missing result is a failed attempt, not a crash", async (t) => {
+  const run: RunSync = (r) => {
+    if (r.repo === "sync-throw") throw new AuthError("bad token");
+    return Promise.resolve(undefined as never);
+  };
+  const q = await openQueue(t, { dir: tempDir(t), run });
+  const a = await finished(q, (await q.enqueue(req("sync-throw"))).job.id);
+  const b = await finished(q, (await q.enqueue(req("no-result"))).job.id);
+  assert.equal(a.state, "failed");
+  assert.equal(a.error, "bad token");
+  assert.equal(b.state, "failed");
+  assert.match(b.error!, /no per-ref result/);
+});
+
 test("a diverged or rejected ref makes the job partial, without retry", async (t) => {
   let calls = 0;
-  const run: RunSync = async (r) => {
+  const run: RunSync = engine((r) => {
     calls++;
     return r.repo === "div" ? result(r.repo, "updated", "diverged") : result(r.repo, "created", "rejected");
-  };
+  });
   const q = await openQueue(t, { dir: tempDir(t), run });
   const a = await finished(q, (await q.enqueue(req("div"))).job.id);
   const b = await finished(q, (await q.enqueue(req("rej"))).job.id);
@@ -134,13 +159,21 @@ test("a diverged or rejected ref makes the job partial, without retry", async (t
 
 test("a request for a repo waiting to retry folds into that job and starts it now", async (t) => {
   let calls = 0;
-  const run: RunSync = async (r) => {
+  const run: RunSync = engine((r) => {
     if (++calls === 1) throw new RemoteError("503");
     return result(r.repo, "updated");
-  };
-  const q = await openQueue(t, { dir: tempDir(t), run, backoff: { baseMs: 60_000, maxMs: 60_000 }, random: () => 1 });
+  });
+  const q = await openQueue(t, {
+    dir: tempDir(t),
+    run,
+    backoff: { baseMs: 60_000, maxMs: 60_000 },
+    random: () => 1,
+  });
   const { job } = await q.enqueue(req("r", { ref: "refs/heads/main", direction: "source-to-target" }));
-  const waiting = await waitFor("retry to be scheduled", () => q.get(job.id)?.next_attempt_at && q.get(job.id));
+  const waiting = await waitFor("retry to be scheduled", () => {
+    const j = q.get(job.id);
+    return j?.next_attempt_at ? j : undefined;
+  });
   assert.equal(waiting.state, "queued");
   assert.ok(Date.parse(waiting.next_attempt_at!) - Date.now() > 50_000);
 
@@ -157,7 +190,10 @@ test("a request for a repo waiting to retry folds into that job and starts it no
 test("mergeRequests keeps what both agree on", () => {
   const a = req("x", { ref: "refs/heads/a", direction: "auto", deliveryId: "1" });
   assert.deepEqual(mergeRequests(a, req("x", { ref: "refs/heads/a" })), a);
-  assert.deepEqual(mergeRequests(a, req("x", { ref: "refs/heads/b", direction: "source-to-target" })), req("x", { deliveryId: "1" }));
+  assert.deepEqual(
+    mergeRequests(a, req("x", { ref: "refs/heads/b", direction: "source-to-target" })),
+    req("x", { deliveryId: "1" }),
+  );
 });
 
 test("backoff grows exponentially under a cap, with full jitter", () => {
@@ -173,13 +209,11 @@ test("a throwing onFinished listener does not break the queue", async (t) => {
   const seen: Job[] = [];
   const warnings: string[] = [];
   const log = { info() {}, warn: (m: string) => warnings.push(m), error() {} };
-  const q = await openQueue(t, { dir: tempDir(t), run: async (r) => result(r.repo, "created"), log });
+  const q = await openQueue(t, { dir: tempDir(t), run: engine((r) => result(r.repo, "created")), log });
   q.onFinished(() => {
     throw new Error("slack is down");
   });
-  q.onFinished(async () => {
-    throw new Error("async too");
-  });
+  q.onFinished(() => Promise.reject(new Error("async too")));
   q.onFinished((job) => seen.push(job));
   const a = await q.enqueue(req("a"));
   await waitFor("listener", () => seen.length === 1);
@@ -194,12 +228,16 @@ test("error text is redacted in the job, the journal and the logs", async (t) =>
   const dir = tempDir(t);
   const CANARY = "CANARY-7f3a9e-SECRET";
   const logged: string[] = [];
-  const log = { info() {}, warn: (m: string, f?: object) => logged.push(m + JSON.stringify(f)), error: (m: string, f?: object) => logged.push(m + JSON.stringify(f)) };
-  const run: RunSync = async (r) => {
+  const log = {
+    info() {},
+    warn: (m: string, f?: object) => logged.push(m + JSON.stringify(f)),
+    error: (m: string, f?: object) => logged.push(m + JSON.stringify(f)),
+  };
+  const run: RunSync = engine((r) => {
     throw r.repo === "auth"
       ? new AuthError(`push to https://bot:${CANARY}@gitea.example/x.git refused`)
       : new RemoteError(`fetch failed, token ${CANARY}`);
-  };
+  });
   const q = await openQueue(t, { dir, run, log, maxAttempts: 2, redact: (s) => s.split(CANARY).join("***") });
   const a = await finished(q, (await q.enqueue(req("auth"))).job.id);
   const b = await finished(q, (await q.enqueue(req("remote"))).job.id);

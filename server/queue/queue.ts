@@ -5,69 +5,15 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { isTransient } from "../errors.ts";
-import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 import { JobStore } from "./job-store.ts";
-import { defaultJournalFs, type JournalFs, openJournal, readJournal } from "./journal.ts";
+import { defaultJournalFs, openJournal, readJournal } from "./journal.ts";
 import { errorText, mergeRequests, resultState } from "./outcome.ts";
 import { QueueClosedError, QueueUnavailableError, ShutdownAbortError } from "./queue-errors.ts";
+import type { EnqueueResult, Queue, QueueLog, QueueOptions, QueueTimers } from "./queue-api.ts";
 import type { Job, RunSync, SyncRequest } from "./types.ts";
 
-export interface QueueLog {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
-export interface QueueTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface QueueOptions {
-  /** WORK_DIR/queue; the journal is dir/journal.jsonl. */
-  dir: string;
-  run: RunSync;
-  redact: (text: string) => string;
-  /** mirror.concurrency; default 4. */
-  concurrency?: number;
-  /** Attempts per job for transient errors; default 5. */
-  maxAttempts?: number;
-  /** Default 2000 ms base, 60000 ms cap, full jitter. */
-  backoff?: BackoffOptions;
-  now?: () => Date;
-  random?: () => number;
-  log?: QueueLog;
-  /** Finished jobs kept with their results, in memory and journal; default 1000. */
-  keepFinished?: number;
-  /** Delivery ids remembered for duplicate detection; default 10,000. */
-  keepDeliveries?: number;
-  /** Compact the journal when it passes this size (and has doubled); default 8 MiB. */
-  compactAtBytes?: number;
-  /** How long close() waits for aborted syncs to stop before it closes the journal anyway; default 5000 ms. */
-  abortGraceMs?: number;
-  timers?: QueueTimers;
-  fs?: JournalFs;
-  newId?: () => string;
-}
-
-export interface EnqueueResult {
-  status: "accepted" | "duplicate";
-  job: Job;
-}
-
-export interface Queue {
-  /** Resolves once the request is journaled (written and synced). */
-  enqueue(request: SyncRequest): Promise<EnqueueResult>;
-  get(id: string): Job | undefined;
-  /** Active jobs and the finished window, oldest first. */
-  list(): Job[];
-  stats(): { queued: number; running: number };
-  /** Called once per job that reaches succeeded, partial or failed. Returns an unsubscribe. */
-  onFinished(listener: (job: Job) => unknown): () => void;
-  isOpen(): boolean;
-  /** Stops intake, waits for running syncs until the deadline, aborts the rest (they stay queued). */
-  close(opts?: { deadlineMs?: number }): Promise<void>;
-}
+export type { EnqueueResult, Queue, QueueLog, QueueOptions, QueueTimers };
 
 interface Running {
   job: Job;
@@ -86,23 +32,37 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
   const random = opts.random ?? Math.random;
   const log = opts.log ?? silent;
   const timers: QueueTimers = opts.timers ??
-    { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+    {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+  const concurrency = atLeast(1, opts.concurrency, 4);
+  const maxAttempts = atLeast(1, opts.maxAttempts, 5);
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const newId = opts.newId ?? randomUUID;
   const fs = opts.fs ?? defaultJournalFs;
   const path = join(opts.dir, "journal.jsonl");
 
   // Replay: the last record of each job wins; anything unfinished runs again.
-  const store = new JobStore({ keepFinished: opts.keepFinished ?? 1000, keepDeliveries: opts.keepDeliveries ?? 10_000 });
-  const records = await readJournal(path, fs, (line) => log.warn("queue journal: skipped a damaged line", { path, line }));
-  for (const r of records) if (!store.apply(r)) log.warn("queue journal: skipped an unknown record", { path });
+  const store = new JobStore({
+    keepFinished: atLeast(1, opts.keepFinished, 1000),
+    keepDeliveries: atLeast(0, opts.keepDeliveries, 10_000),
+  });
+  const records = await readJournal(
+    path,
+    fs,
+    (line) => log.warn("queue journal: skipped a damaged line", { path, line }),
+  );
+  for (const r of records) {
+    if (!store.apply(r)) log.warn("queue journal: skipped an unknown record", { path });
+  }
   const pending = new Set<Job>(); // queued jobs, in queue order
   const open = new Map<string, Job>(); // repo → the queued job later requests fold into
   const running = new Map<string, Running>(); // repo → its running sync
   for (const job of store.settleReplay()) {
-    if (job.state === "running") log.info("queue: re-queued a sync interrupted by a restart", { job: job.id, repo: job.request.repo });
+    if (job.state === "running") {
+      log.info("queue: re-queued a sync interrupted by a restart", { job: job.id, repo: job.request.repo });
+    }
     job.state = "queued";
     pending.add(job);
     open.set(job.request.repo, job); // creation order: the newest queued job of a repo is the open one
@@ -112,7 +72,11 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     fs,
     snapshot: () => store.snapshot(),
     compactAtBytes: opts.compactAtBytes,
-    onError: (err) => log.error("queue journal write failed; the queue takes no more requests", { path, error: opts.redact(err.message) }),
+    onError: (err) =>
+      log.error("queue journal write failed; the queue takes no more requests", {
+        path,
+        error: opts.redact(err.message),
+      }),
   });
   if (pending.size > 0) log.info("queue: resuming unfinished jobs", { count: pending.size });
 
@@ -162,7 +126,13 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     const controller = new AbortController();
     const entry: Running = { job, controller, done: Promise.resolve() };
     running.set(repo, entry);
-    entry.done = attempt(entry);
+    entry.done = attempt(entry).catch((err) =>
+      log.error("queue: internal error after a sync", {
+        job: job.id,
+        repo,
+        error: opts.redact(errorText(err)),
+      })
+    );
   }
 
   async function attempt({ job, controller }: Running): Promise<void> {
@@ -171,7 +141,9 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     let failure: unknown;
     let threw = false;
     try {
-      result = await opts.run({ ...job.request }, controller.signal);
+      // Called on a later microtask, so even a synchronous throw settles outside pump()'s loop.
+      result = await Promise.resolve().then(() => opts.run({ ...job.request }, controller.signal));
+      if (!Array.isArray(result?.refs)) throw new Error("the sync engine returned no per-ref result");
     } catch (err) {
       threw = true;
       failure = err;
@@ -202,7 +174,13 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
         pending.add(job);
         if (!open.has(repo)) open.set(repo, job); // else a follow-up is already waiting: it runs first
         persist(job).catch(noop);
-        log.warn("queue: sync failed, will retry", { job: job.id, repo, attempts: job.attempts, delay_ms: delay, error: job.error });
+        log.warn("queue: sync failed, will retry", {
+          job: job.id,
+          repo,
+          attempts: job.attempts,
+          delay_ms: delay,
+          error: job.error,
+        });
         pump();
         return;
       }
@@ -213,7 +191,9 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     const durable = persist(job).catch(noop);
     pump(); // the next sync starts while this record syncs
     await durable;
-    if (job.state === "failed") log.error("queue: sync failed", { job: job.id, repo, attempts: job.attempts, error: job.error });
+    if (job.state === "failed") {
+      log.error("queue: sync failed", { job: job.id, repo, attempts: job.attempts, error: job.error });
+    }
     notify(job);
   }
 
@@ -223,7 +203,9 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
       try {
         const out = listener(copy) as { catch?: unknown } | undefined;
         if (out && typeof out.catch === "function") {
-          (out as Promise<unknown>).catch((err) => log.warn("queue: an onFinished listener failed", { error: opts.redact(errorText(err)) }));
+          (out as Promise<unknown>).catch((err) =>
+            log.warn("queue: an onFinished listener failed", { error: opts.redact(errorText(err)) })
+          );
         }
       } catch (err) {
         log.warn("queue: an onFinished listener failed", { error: opts.redact(errorText(err)) });
@@ -235,13 +217,18 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     if (closed) throw new QueueClosedError();
     const broken = journal.failure();
     if (broken) throw new QueueUnavailableError(path, opts.redact(broken.message));
-    if (typeof input?.repo !== "string" || input.repo === "") throw new TypeError("enqueue: request.repo must be a non-empty string");
+    if (typeof input?.repo !== "string" || input.repo === "") {
+      throw new TypeError("enqueue: request.repo must be a non-empty string");
+    }
     const req = cleanRequest(input);
     const d = req.deliveryId;
 
     const original = d === undefined ? undefined : store.byDelivery(d);
     if (original) {
-      await journal.flushed(); // the original may still be on its way to disk
+      // The original may still be on its way to disk.
+      await journal.flushed().catch((err) =>
+        Promise.reject(new QueueUnavailableError(path, opts.redact(errorText(err))))
+      );
       return { status: "duplicate", job: view(original) };
     }
     let job = open.get(req.repo);
@@ -280,10 +267,14 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
   async function shutdown(deadlineMs: number): Promise<void> {
     if (running.size > 0 && !(await settleWithin(deadlineMs))) {
       const reason = new ShutdownAbortError(deadlineMs);
-      log.warn("queue: aborting syncs still running at the shutdown deadline", { jobs: [...running.values()].map((r) => r.job.id) });
+      log.warn("queue: aborting syncs still running at the shutdown deadline", {
+        jobs: [...running.values()].map((r) => r.job.id),
+      });
       for (const r of running.values()) r.controller.abort(reason);
       if (!(await settleWithin(opts.abortGraceMs ?? 5000))) {
-        log.error("queue: syncs ignored the abort; their jobs stay queued in the journal", { jobs: [...running.values()].map((r) => r.job.id) });
+        log.error("queue: syncs ignored the abort; their jobs stay queued in the journal", {
+          jobs: [...running.values()].map((r) => r.job.id),
+        });
       }
     }
     await journal.close();
@@ -312,6 +303,10 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
       return closing;
     },
   };
+}
+
+function atLeast(min: number, value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : fallback;
 }
 
 function cleanRequest(r: SyncRequest): SyncRequest {

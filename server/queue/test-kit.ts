@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { SyncResult } from "../mirror/sync.ts";
 import type { RefAction } from "../mirror/plan.ts";
 import { createQueue, type Queue, type QueueOptions } from "./queue.ts";
-import type { Job, RunSync } from "./types.ts";
+import type { Job, RunSync, SyncRequest } from "./types.ts";
 
 export function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), "git-bridge-queue-"));
@@ -24,7 +24,11 @@ export function result(repo: string, ...actions: RefAction[]): SyncResult {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -40,16 +44,28 @@ export const finished = (q: Queue, id: string, timeoutMs?: number): Promise<Job>
     return j && j.state !== "queued" && j.state !== "running" ? j : undefined;
   }, timeoutMs);
 
+/** A fake engine from a plain function: its throws become rejections, as from the real engine. */
+export const engine =
+  (fn: (req: SyncRequest, signal: AbortSignal) => SyncResult | Promise<SyncResult>): RunSync =>
+  (req, signal) => Promise.resolve().then(() => fn(req, signal));
+
 /** A run that never resolves; it rejects with the abort reason when aborted (as the engine does). */
 export const hangingRun: RunSync = (_req, signal) =>
-  new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  new Promise((_resolve, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true })
+  );
 
 /** Opens a queue with quiet defaults and closes it (deadline 0) when the test ends. */
 export async function openQueue(
   t: { after(fn: () => Promise<void> | void): void },
   opts: Partial<QueueOptions> & Pick<QueueOptions, "dir" | "run">,
 ): Promise<Queue> {
-  const q = await createQueue({ redact: (s) => s, concurrency: 4, backoff: { baseMs: 1, maxMs: 5 }, ...opts });
+  const q = await createQueue({
+    redact: (s) => s,
+    concurrency: 4,
+    backoff: { baseMs: 1, maxMs: 5 },
+    ...opts,
+  });
   t.after(() => q.close({ deadlineMs: 0 }));
   return q;
 }

@@ -2,6 +2,9 @@
 // smart-HTTP servers. Run once per engine (sync-native.test.ts, sync-isomorphic.test.ts).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { withRepoLock } from "../../server/mirror/lock.ts";
 import { git, refsOf } from "../harness/git-cli.ts";
 import { type BridgeFixture, bridgeFixture, CANARY_SOURCE, CANARY_TARGET, filesContaining } from "../harness/bridge-fixture.ts";
 import type { SyncResult } from "../../server/mirror/sync.ts";
@@ -256,6 +259,67 @@ export function syncSuite(engine: Engine): void {
       fx.source.setDown(false);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /unreachable|failed/);
+    });
+
+    test("credentials never appear in any process's argv while git runs", async () => {
+      fx.source.setDelay(800);
+      fx.target.setDelay(800);
+      const running = fx.cli("sync", "app");
+      let sawGit = false;
+      const deadline = Date.now() + 1200;
+      while (Date.now() < deadline) {
+        for (const pid of await readdir("/proc").catch(() => [] as string[])) {
+          if (!/^\d+$/.test(pid)) continue;
+          const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+          if (/(^|\/)git\0/.test(cmd) && cmd.includes("127.0.0.1")) sawGit = true;
+          assert.ok(!cmd.includes(CANARY_SOURCE) && !cmd.includes(CANARY_TARGET), `canary in argv: ${cmd.replace(/\0/g, " ")}`);
+        }
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      fx.source.setDelay(0);
+      fx.target.setDelay(0);
+      await running;
+      if (engine === "native") assert.ok(sawGit, "saw a git process talking to a remote");
+    });
+
+    test("a sync past mirror.timeout_seconds is killed and reported (exit 1)", async () => {
+      await fx.writeConfig({ engine, timeoutSeconds: 1 });
+      fx.source.setDelay(4000);
+      const started = Date.now();
+      const r = await fx.cli("sync", "app");
+      fx.source.setDelay(0);
+      await fx.writeConfig({ engine });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /timeout_seconds \(1s\)/);
+      assert.ok(Date.now() - started < 3500, `took ${Date.now() - started} ms`);
+    });
+
+    test("one repo never syncs twice at once: a held lock makes the second sync wait, then fail", async () => {
+      await fx.writeConfig({ engine, timeoutSeconds: 1 });
+      const held = withRepoLock(fx.workDir, "app", 1000, () => new Promise((r) => setTimeout(r, 2500)));
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await fx.cli("sync", "app");
+      await held;
+      await fx.writeConfig({ engine });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /another sync of app is still running/);
+    });
+
+    test("the installed bin runs as its own process with the same exit codes", async () => {
+      const bin = new URL("../../scripts/bin.mjs", import.meta.url).pathname;
+      const run = (args: string[]) =>
+        new Promise<{ code: number; out: string }>((resolve) => {
+          execFile(process.execPath, [bin, ...args, "--config", fx.configPath], { env: fx.env }, (err, stdout, stderr) => {
+            resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr });
+          });
+        });
+      const ok = await run(["sync", "app", "--direction", "source-to-target"]);
+      fx.outputs.push(ok.out);
+      assert.ok(ok.code === 0 || ok.code === 3, ok.out);
+      const bad = await run(["sync", "no-such-repo"]);
+      fx.outputs.push(bad.out);
+      assert.equal(bad.code, 2);
+      assert.match(bad.out, /unknown repo "no-such-repo"/);
     });
 
     test("status compares both sides from advertisements", async () => {

@@ -80,14 +80,16 @@ export async function httpCall(fetchFn: FetchFn, remote: Remote, call: HttpCall)
   if (call.contentType) headers["Content-Type"] = call.contentType;
   checkAborted(call.signal);
 
+  const send = () =>
+    fetchFn(base + call.path, { method: call.method, headers, body: call.body, redirect: "manual", signal: call.signal });
   let res: Response;
   try {
-    res = await fetchFn(base + call.path, {
-      method: call.method,
-      headers,
-      body: call.body,
-      redirect: "manual",
-      signal: call.signal,
+    res = await send().catch((err) => {
+      // A server closes idle keep-alive connections (Node's default is after 5 s, and computing a
+      // large pack takes longer): the pooled socket is then reset before any reply. The request
+      // never reached the server, so sending it once more on a fresh connection is safe.
+      if (call.signal?.aborted || !/ECONNRESET|EPIPE|other side closed|socket hang up/i.test(errorChain(err))) throw err;
+      return send();
     });
   } catch (err) {
     throw networkError(err, remote, shown, call.signal);
@@ -154,3 +156,11 @@ function networkError(err: unknown, remote: Remote, shown: string, signal?: Abor
   const detail = [e?.message, e?.cause?.code ?? e?.cause?.message].filter(Boolean).join(": ");
   return new RemoteError(redact(`could not reach ${shown}: ${detail || "network error"}`, remote), { url: shown });
 }
+
+const errorChain = (err: unknown): string => {
+  const parts: string[] = [];
+  for (let e = err as { message?: string; code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    parts.push(`${e.code ?? ""} ${e.message ?? ""}`);
+  }
+  return parts.join(" ");
+};

@@ -1,0 +1,90 @@
+// Follows the queue's journal file during a benchmark and, at the end, says which delivery ids it
+// holds and for which job — the loss check reads what reached the disk, not the queue's memory.
+//
+// A compaction replaces the file (temp file + rename) with a snapshot that keeps only the most
+// recent delivery ids (the duplicate window), so the tail keeps the old file open, reads it to
+// the end once the path points at a new file (the journal never writes to the old file after the
+// rename), then follows the new one. Bytes are only copied while the benchmark runs; parsing
+// waits for stop().
+import { type FileHandle, open, stat } from "node:fs/promises";
+
+export interface JournalDeliveries {
+  /** Delivery id → id of the job it was journaled with. */
+  deliveries: Map<string, string>;
+  /** Files read (1 + the compactions seen). */
+  files: number;
+  bytes: number;
+  damagedLines: number;
+}
+
+export interface JournalTail {
+  stop(): Promise<JournalDeliveries>;
+}
+
+export async function tailJournal(path: string, intervalMs = 250): Promise<JournalTail> {
+  const files: Buffer[][] = [];
+  let chunks: Buffer[] = [];
+  let fd: FileHandle = await open(path, "r");
+  let ino = (await fd.stat()).ino;
+  let offset = 0;
+  let busy: Promise<void> = Promise.resolve();
+  const buf = Buffer.alloc(1 << 20);
+
+  async function readToEnd(): Promise<void> {
+    for (;;) {
+      const { bytesRead } = await fd.read(buf, 0, buf.length, offset);
+      if (bytesRead === 0) return;
+      chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
+      offset += bytesRead;
+    }
+  }
+
+  async function poll(): Promise<void> {
+    // Stat the path before reading: if it already names a new file, the old one is complete.
+    const now = await stat(path).catch(() => undefined);
+    await readToEnd();
+    if (now && now.ino !== ino) {
+      await fd.close();
+      files.push(chunks);
+      chunks = [];
+      fd = await open(path, "r");
+      ino = (await fd.stat()).ino;
+      offset = 0;
+      await readToEnd();
+    }
+  }
+
+  const timer = setInterval(() => {
+    busy = busy.then(poll);
+  }, intervalMs);
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+      await poll();
+      await fd.close();
+      files.push(chunks);
+      const deliveries = new Map<string, string>();
+      let bytes = 0;
+      let damagedLines = 0;
+      for (const file of files) {
+        const text = Buffer.concat(file).toString("utf8");
+        bytes += text.length;
+        for (const line of text.split("\n")) {
+          if (line === "") continue;
+          let r: { k?: string; job?: { id?: string }; d?: string; ids?: Array<[string, string]> };
+          try {
+            r = JSON.parse(line);
+          } catch {
+            damagedLines++;
+            continue;
+          }
+          if (r.k === "job" && typeof r.d === "string" && typeof r.job?.id === "string") deliveries.set(r.d, r.job.id);
+          else if (r.k === "dlv" && Array.isArray(r.ids)) for (const [d, id] of r.ids) deliveries.set(d, id);
+        }
+      }
+      return { deliveries, files: files.length, bytes, damagedLines };
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { retryRoutes } from "./routes/retry.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { postReceiveRoutes } from "./routes/post-receive.ts";
 
 /** What the routes need from the queue (server/queue/queue.ts implements it). */
 export interface JobQueue {
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", webhookRoutes(deps));
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
+  app.route("/", postReceiveRoutes(deps));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

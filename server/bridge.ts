@@ -97,7 +97,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     return { ok: true };
   };
 
-  const app = createApp({ config, queue, ready, log, redact });
+  // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
+  const app = createApp({ config, queue, ready, log, redact, maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024 });
   const runtime = await currentRuntime();
   const hostname = opts.hostname ?? "0.0.0.0";
   const listener: Listener = await runtime.serve(app.fetch, { port: opts.port, hostname });

@@ -97,10 +97,15 @@ export async function startHosts(prefix = "gb-srv-"): Promise<Hosts> {
   };
 }
 
-/** Requests a git host answered for one repo path (e.g. fetches: GET + git-upload-pack). */
+/**
+ * Authenticated requests a git host served for one repo path (git first asks anonymously, gets a
+ * 401 and asks again with credentials; the 401s are not counted).
+ */
 export function countRequests(server: GitServer, path: string, service: string, method?: string): number {
   const p = `/${path}.git/`;
-  return server.requests.filter((r) => r.path.startsWith(p) && r.service === service && (!method || r.method === method)).length;
+  return server.requests.filter((r) =>
+    r.user !== null && r.path.startsWith(p) && r.service === service && (!method || r.method === method)
+  ).length;
 }
 /** A fetch (or ls-remote) of `path`: one ref advertisement GET per git command. */
 export const fetchesOf = (server: GitServer, path: string) => countRequests(server, path, "git-upload-pack", "GET");

@@ -265,20 +265,27 @@ export function syncSuite(engine: Engine): void {
       fx.source.setDelay(800);
       fx.target.setDelay(800);
       const running = fx.cli("sync", "app");
+      // Only the bridge's own git processes count (their environment carries the credential helper's
+      // variables); the test's work trees put credentials in their remote URLs on purpose.
       let sawGit = false;
       const deadline = Date.now() + 1200;
-      while (Date.now() < deadline) {
-        for (const pid of await readdir("/proc").catch(() => [] as string[])) {
-          if (!/^\d+$/.test(pid)) continue;
-          const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-          if (/(^|\/)git\0/.test(cmd) && cmd.includes("127.0.0.1")) sawGit = true;
-          assert.ok(!cmd.includes(CANARY_SOURCE) && !cmd.includes(CANARY_TARGET), `canary in argv: ${cmd.replace(/\0/g, " ")}`);
+      try {
+        while (Date.now() < deadline) {
+          for (const pid of await readdir("/proc").catch(() => [] as string[])) {
+            if (!/^\d+$/.test(pid)) continue;
+            const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+            if (!environ.includes("GIT_BRIDGE_USERNAME=")) continue;
+            const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+            if (cmd.includes("127.0.0.1")) sawGit = true;
+            assert.ok(!cmd.includes(CANARY_SOURCE) && !cmd.includes(CANARY_TARGET), `canary in argv: ${cmd.replace(/\0/g, " ")}`);
+          }
+          await new Promise((r) => setTimeout(r, 40));
         }
-        await new Promise((r) => setTimeout(r, 40));
+      } finally {
+        fx.source.setDelay(0);
+        fx.target.setDelay(0);
+        await running;
       }
-      fx.source.setDelay(0);
-      fx.target.setDelay(0);
-      await running;
       if (engine === "native") assert.ok(sawGit, "saw a git process talking to a remote");
     });
 

@@ -1,0 +1,87 @@
+// POST /hooks/post-receive: what a git-bridge post-receive hook in notify mode sends. 404 while
+// hooks.secret is unset (the endpoint does not exist then); the raw bytes are verified before they
+// are parsed (HMAC-SHA256 over "<timestamp>.<body>", constant time, a bounded clock skew), then
+// every ref update is validated and queued like any other event.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps } from "../app.ts";
+import type { Direction, RepoConfig } from "../config/types.ts";
+import { type HookSide, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
+
+/** 10,000 ref lines of ~130 bytes fit with room to spare. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export function hookDirection(repo: RepoConfig, side: HookSide): { direction: Direction } | { error: string } {
+  // A hook runs on the host that was pushed to, so its side is where the refs flow from.
+  const direction: Direction = side === "source" ? "source-to-target" : "target-to-source";
+  if (repo.direction !== "bidirectional" && repo.direction !== direction) {
+    return { error: `repo ${repo.name} mirrors ${repo.direction} only; a hook on its ${side} side cannot sync ${direction}` };
+  }
+  return { direction };
+}
+
+export function postReceiveRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `request body too large (limit ${MAX_BODY_BYTES / 1048576} MB)` }, 413),
+  });
+  const enabled = () => Boolean(deps.config.hooks.secret);
+
+  app.post("/hooks/post-receive", async (c, next) => {
+    if (!enabled()) return c.json({ error: "not found" }, 404);
+    return limit(c, next);
+  }, async (c) => {
+    const secret = deps.config.hooks.secret!;
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const verified = verifyNotification(secret, raw, c.req.raw.headers, Date.now() / 1000);
+    if (!verified.ok) {
+      deps.log.warn("hook notification rejected", { reason: verified.reason });
+      return c.json({ error: verified.reason }, 401);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(raw));
+    } catch {
+      return c.json({ error: "invalid JSON body: send {\"repo\", \"side\", \"updates\": [{\"old\", \"new\", \"ref\"}], \"id\"}" }, 400);
+    }
+    const valid = validateNotifyBody(body);
+    if (!valid.ok) return c.json({ error: valid.error }, 400);
+    const { repo: name, side, updates, id } = valid.value;
+    const repo = deps.config.repos.find((r) => r.name === name);
+    if (!repo) {
+      return c.json({ error: `unknown repo ${JSON.stringify(name)}; known repos: ${deps.config.repos.map((r) => r.name).join(", ")}` }, 400);
+    }
+    const resolved = hookDirection(repo, side);
+    if ("error" in resolved) return c.json({ error: resolved.error }, 400);
+
+    // One request per ref, each with its own delivery id: a resent notification (the hook
+    // retries from its spool when it never saw our answer) is then a duplicate ref by ref.
+    const jobIds: string[] = [];
+    let accepted = 0;
+    for (const u of updates) {
+      const { status, job } = await deps.queue.enqueue({
+        repo: repo.name,
+        ref: u.ref,
+        direction: resolved.direction,
+        source: "hook",
+        deliveryId: `hook:${id}:${u.ref}`,
+      });
+      if (status === "accepted") accepted++;
+      if (!jobIds.includes(job.id)) jobIds.push(job.id);
+    }
+    deps.log.info(accepted ? "hook notification accepted" : "hook notification duplicate", {
+      repo: repo.name,
+      side,
+      refs: updates.length,
+      delivery: id,
+      job_ids: jobIds,
+    });
+    return c.json({ status: accepted ? "accepted" : "duplicate", job_ids: jobIds });
+  });
+  app.all("/hooks/post-receive", (c) => {
+    if (!enabled()) return c.json({ error: "not found" }, 404);
+    return c.json({ error: "method not allowed: use POST" }, 405, { Allow: "POST" });
+  });
+  return app;
+}

@@ -1,0 +1,499 @@
+// The bridge server end to end over real HTTP: health/readiness, the three webhooks (real
+// payloads, real signatures) into real git mirrors, every documented status code, the retry API
+// with its direction rules, GET /jobs, graceful shutdown, and canary secrets.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type WorkTree, workTree } from "../harness/git-cli.ts";
+import {
+  bearer,
+  call,
+  CANARY,
+  canaryFiles,
+  configYaml,
+  fetchesOf,
+  findCanaries,
+  getJob,
+  githubExample,
+  githubHeaders,
+  githubPush,
+  giteaHeaders,
+  giteaPush,
+  gitlabHeaders,
+  gitlabPush,
+  type Hosts,
+  pollUntil,
+  postHook,
+  pushesOf,
+  rawPost,
+  refsOf,
+  retry,
+  SECRETS_YAML,
+  sleep,
+  startHosts,
+  startTestBridge,
+  type TestBridge,
+  transcript,
+  waitJob,
+  waitRef,
+} from "./server-kit.ts";
+
+const HEALTH = '{"status":"ok","service":"git-bridge"}';
+const MB = 1024 * 1024;
+const enc = new TextEncoder();
+
+// Source paths are the ones the real payloads name; the bridge mirrors each to the target host.
+const GH = "Codertocat/Hello-World";
+const GL = "mike/diaspora";
+const GT = "gitea/webhooks";
+
+describe("bridge server over HTTP", () => {
+  let hosts: Hosts;
+  let b: TestBridge;
+  let gh: WorkTree;
+  let gl: WorkTree;
+  let gt: WorkTree;
+  const workDirs: string[] = [];
+
+  before(async () => {
+    hosts = await startHosts();
+    const { source, target } = hosts;
+    for (const p of [GH, GL, GT, "team/badauth", "team/bidi", "team/bidi-rd", "team/t2s"]) await source.createRepo(p);
+    for (const p of ["gh-app", "gl-app", "gitea-app", "badauth", "bidi", "bidi-rd", "t2s", "gh-app2"]) await target.createRepo(`mirror/${p}`);
+    gh = await workTree(join(hosts.dir, "wt-gh"), source.authedUrl(GH));
+    gl = await workTree(join(hosts.dir, "wt-gl"), source.authedUrl(GL));
+    gt = await workTree(join(hosts.dir, "wt-gt"), source.authedUrl(GT));
+    const yaml = configYaml({
+      providers: {
+        gh: { type: "github", baseUrl: source.url, tokenVar: "GH_TOKEN" },
+        gl: { type: "gitlab", baseUrl: source.url, tokenVar: "GL_TOKEN" },
+        gt: { type: "gitea", baseUrl: source.url, tokenVar: "GITEA_TOKEN" },
+        dst: { type: "git", baseUrl: target.url, user: "mirror", passVar: "DST_PASS" },
+        "dst-wrong": { type: "git", baseUrl: target.url, user: "mirror", passVar: "WRONG_PASS" },
+      },
+      repos: [
+        { name: "gh-app", source: "gh", target: "dst", sourcePath: GH, targetPath: "mirror/gh-app" },
+        { name: "gl-app", source: "gl", target: "dst", sourcePath: GL, targetPath: "mirror/gl-app" },
+        { name: "gitea-app", source: "gt", target: "dst", sourcePath: GT, targetPath: "mirror/gitea-app" },
+        { name: "badauth", source: "gt", target: "dst-wrong", sourcePath: "team/badauth", targetPath: "mirror/badauth" },
+        { name: "bidi", source: "gt", target: "dst", sourcePath: "team/bidi", targetPath: "mirror/bidi", direction: "bidirectional" },
+        {
+          name: "bidi-rd",
+          source: "gt",
+          target: "dst",
+          sourcePath: "team/bidi-rd",
+          targetPath: "mirror/bidi-rd",
+          direction: "bidirectional",
+          retryDirection: "source-to-target",
+        },
+        { name: "t2s", source: "gt", target: "dst", sourcePath: "team/t2s", targetPath: "mirror/t2s", direction: "target-to-source" },
+      ],
+      // 25 MB: GitHub's own payload cap.
+      top: SECRETS_YAML.replace("webhook:\n", "webhook:\n  max_body_size_mb: 25\n"),
+    });
+    const workDir = join(hosts.dir, "work");
+    workDirs.push(workDir);
+    b = await startTestBridge({ yaml, env: hosts.env, workDir });
+  });
+
+  after(async () => {
+    await b?.stop(2000);
+    await hosts?.close();
+  });
+
+  test("GET /health and GET /ready answer exactly the documented body", async () => {
+    for (const path of ["/health", "/ready"]) {
+      const r = await call(`${b.url}${path}`);
+      assert.equal(r.status, 200, path);
+      assert.equal(r.text, HEALTH, path);
+      assert.match(r.headers.get("content-type") ?? "", /application\/json/);
+    }
+  });
+
+  test("GET /ready is 503 with a reason while WORK_DIR is not writable (/health stays 200)", async () => {
+    // Root ignores permission bits, so WORK_DIR is swapped for a plain file and back.
+    const moved = `${b.workDir}.moved`;
+    await rename(b.workDir, moved);
+    await writeFile(b.workDir, "not a directory");
+    try {
+      const r = await call(`${b.url}/ready`);
+      assert.equal(r.status, 503);
+      assert.equal(r.json.service, "git-bridge");
+      assert.notEqual(r.json.status, "ok");
+      assert.match(r.json.reason, /WORK_DIR .* is not writable/);
+      assert.equal((await call(`${b.url}/health`)).text, HEALTH);
+    } finally {
+      await rm(b.workDir, { force: true });
+      await rename(moved, b.workDir);
+    }
+    const again = await call(`${b.url}/ready`);
+    assert.equal(again.status, 200);
+    assert.equal(again.text, HEALTH);
+  });
+
+  test("GitHub push (real @octokit/webhooks-examples payload, X-Hub-Signature-256) mirrors the branch", async () => {
+    const sha = await gh.commit("github change");
+    await gh.push("HEAD:master");
+    const raw = githubPush(hosts.source.url);
+    const r = await postHook(b.url, "github", raw, githubHeaders(raw, { delivery: randomUUID() }));
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(Object.keys(r.json), ["status", "job_id"]);
+    assert.equal(r.json.status, "accepted");
+    assert.equal(typeof r.json.job_id, "string");
+    await waitRef(hosts.target, "mirror/gh-app", "refs/heads/master", sha);
+  });
+
+  test("GitLab Push Hook (fixture, X-Gitlab-Token) mirrors the branch", async () => {
+    const sha = await gl.commit("gitlab change");
+    await gl.push("HEAD:master");
+    const raw = await gitlabPush(hosts.source.url);
+    const r = await postHook(b.url, "gitlab", raw, gitlabHeaders({ key: randomUUID() }));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, "accepted");
+    assert.equal(typeof r.json.job_id, "string");
+    await waitRef(hosts.target, "mirror/gl-app", "refs/heads/master", sha);
+  });
+
+  test("Gitea push (fixture, X-Gitea-Signature) mirrors the branch", async () => {
+    const sha = await gt.commit("gitea change");
+    await gt.push("HEAD:develop");
+    const raw = await giteaPush(hosts.source.url);
+    const r = await postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, "accepted");
+    assert.equal(typeof r.json.job_id, "string");
+    await waitRef(hosts.target, "mirror/gitea-app", "refs/heads/develop", sha);
+  });
+
+  test("401 (never 500) for a missing, malformed or wrong signature or token", async () => {
+    const gh = githubPush(hosts.source.url);
+    const gl = await gitlabPush(hosts.source.url);
+    const gt = await giteaPush(hosts.source.url);
+    const d = randomUUID();
+    const cases: Array<[string, "github" | "gitlab" | "gitea", Uint8Array, Record<string, string>]> = [
+      ["github: no signature", "github", gh, githubHeaders(gh, { delivery: d, secret: null })],
+      ["github: wrong secret", "github", gh, githubHeaders(gh, { delivery: d, secret: "not-the-secret" })],
+      ["github: malformed", "github", gh, { ...githubHeaders(gh, { delivery: d }), "x-hub-signature-256": "sha256=zz" }],
+      ["github: sha1 only", "github", gh, {
+        ...githubHeaders(gh, { delivery: d, secret: null }),
+        "x-hub-signature": "sha1=0000000000000000000000000000000000000000",
+      }],
+      ["github: body changed after signing", "github", enc.encode(new TextDecoder().decode(gh) + " "), githubHeaders(gh, { delivery: d })],
+      ["gitlab: no token", "gitlab", gl, gitlabHeaders({ token: null })],
+      ["gitlab: wrong token", "gitlab", gl, gitlabHeaders({ token: "wrong-token" })],
+      ["gitea: no signature", "gitea", gt, giteaHeaders(gt, { delivery: d, secret: null })],
+      ["gitea: wrong secret", "gitea", gt, giteaHeaders(gt, { delivery: d, secret: "not-the-secret" })],
+      ["gitea: malformed", "gitea", gt, { ...giteaHeaders(gt, { delivery: d }), "x-gitea-signature": "xyz" }],
+    ];
+    for (const [name, provider, raw, headers] of cases) {
+      const r = await postHook(b.url, provider, raw, headers);
+      assert.equal(r.status, 401, `${name}: ${r.status} ${r.text}`);
+      assert.equal(typeof r.json?.error, "string", name);
+    }
+  });
+
+  test("400 for a correctly signed body that is not JSON", async () => {
+    const bad = enc.encode('{"ref": "refs/heads/master", ');
+    const r1 = await postHook(b.url, "github", bad, githubHeaders(bad, { delivery: randomUUID() }));
+    assert.equal(r1.status, 400, r1.text);
+    const r2 = await postHook(b.url, "gitlab", bad, gitlabHeaders({}));
+    assert.equal(r2.status, 400, r2.text);
+    const r3 = await postHook(b.url, "gitea", bad, giteaHeaders(bad, { delivery: randomUUID() }));
+    assert.equal(r3.status, 400, r3.text);
+    for (const r of [r1, r2, r3]) assert.match(r.json.error, /not valid JSON/);
+  });
+
+  test("405 for other methods on the webhook and retry endpoints", async () => {
+    for (const [method, path] of [["GET", "/webhook/github"], ["GET", "/webhook/gitlab"], ["PUT", "/webhook/gitea"], ["GET", "/retry/mirror"]]) {
+      const r = await call(`${b.url}${path}`, { method, headers: bearer() });
+      assert.equal(r.status, 405, `${method} ${path}: ${r.text}`);
+      assert.equal(r.headers.get("allow"), "POST");
+    }
+  });
+
+  test("413 for a 26 MB body, with Content-Length and with Transfer-Encoding: chunked", async () => {
+    const headers = { "x-github-event": "push", "x-github-delivery": randomUUID(), "x-hub-signature-256": `sha256=${"0".repeat(64)}` };
+    const plain = await rawPost(`${b.url}/webhook/github`, { headers, bytes: 26 * MB, chunked: false });
+    assert.equal(plain.status, 413, plain.text);
+    const chunked = await rawPost(`${b.url}/webhook/github`, { headers, bytes: 26 * MB, chunked: true });
+    assert.equal(chunked.status, 413, chunked.text);
+    assert.equal((await call(`${b.url}/health`)).status, 200, "the server is still fine");
+  });
+
+  test("200 ignored for a ping, an unmirrored event type and a repo not in the config", async () => {
+    const ping = enc.encode(JSON.stringify(githubExample("ping", (p) => p.repository)));
+    const r1 = await postHook(b.url, "github", ping, githubHeaders(ping, { delivery: randomUUID(), event: "ping" }));
+    assert.equal(r1.status, 200, r1.text);
+    assert.deepEqual(r1.json, { status: "ignored", reason: "ping" });
+
+    const issues = enc.encode(JSON.stringify(githubExample("issues")));
+    const r2 = await postHook(b.url, "github", issues, githubHeaders(issues, { delivery: randomUUID(), event: "issues" }));
+    assert.equal(r2.status, 200, r2.text);
+    assert.equal(r2.json.status, "ignored");
+    assert.match(r2.json.reason, /issues is not mirrored/);
+
+    const unknown = githubPush(hosts.source.url, { fullName: "Codertocat/Not-Mirrored" });
+    const r3 = await postHook(b.url, "github", unknown, githubHeaders(unknown, { delivery: randomUUID() }));
+    assert.equal(r3.status, 200, r3.text);
+    assert.equal(r3.json.status, "ignored");
+    assert.match(r3.json.reason, /no repo has github at .* path Codertocat\/Not-Mirrored/);
+
+    const tagHook = await gitlabPush(hosts.source.url);
+    const r4 = await postHook(b.url, "gitlab", tagHook, gitlabHeaders({ event: "Issue Hook" }));
+    assert.equal(r4.status, 200, r4.text);
+    assert.equal(r4.json.status, "ignored");
+    assert.equal(Object.keys(r4.json).join(), "status,reason");
+  });
+
+  test("a repeated X-GitHub-Delivery is a duplicate and syncs once", async () => {
+    const fetches = fetchesOf(hosts.source, GH);
+    const pushes = pushesOf(hosts.target, "mirror/gh-app");
+    const sha = await gh.commit("once");
+    await gh.push("HEAD:master");
+    const raw = githubPush(hosts.source.url);
+    const headers = githubHeaders(raw, { delivery: randomUUID() });
+    const first = await postHook(b.url, "github", raw, headers);
+    const second = await postHook(b.url, "github", raw, headers);
+    assert.equal(first.json.status, "accepted");
+    assert.deepEqual(second.json, { status: "duplicate", job_id: first.json.job_id });
+    assert.equal(second.status, 200);
+    await waitRef(hosts.target, "mirror/gh-app", "refs/heads/master", sha);
+    await waitJob(b.url, first.json.job_id);
+    const third = await postHook(b.url, "github", raw, headers); // redelivered after the sync
+    assert.deepEqual(third.json, { status: "duplicate", job_id: first.json.job_id });
+    await sleep(300);
+    assert.equal(fetchesOf(hosts.source, GH) - fetches, 1, "one fetch of the source");
+    assert.equal(pushesOf(hosts.target, "mirror/gh-app") - pushes, 1, "one push to the target");
+  });
+
+  test("a repeated GitLab Idempotency-Key is a duplicate and syncs once", async () => {
+    const fetches = fetchesOf(hosts.source, GL);
+    const sha = await gl.commit("gitlab once");
+    await gl.push("HEAD:master");
+    const raw = await gitlabPush(hosts.source.url);
+    const key = randomUUID();
+    const first = await postHook(b.url, "gitlab", raw, gitlabHeaders({ key }));
+    const second = await postHook(b.url, "gitlab", raw, gitlabHeaders({ key }));
+    assert.equal(first.json.status, "accepted");
+    assert.deepEqual(second.json, { status: "duplicate", job_id: first.json.job_id });
+    await waitRef(hosts.target, "mirror/gl-app", "refs/heads/master", sha);
+    await waitJob(b.url, first.json.job_id);
+    await sleep(300);
+    assert.equal(fetchesOf(hosts.source, GL) - fetches, 1);
+  });
+
+  test("POST /retry/mirror: 401 without or with a wrong bearer token", async () => {
+    for (const headers of [{}, bearer("wrong-token"), { authorization: CANARY.RETRY_TOKEN }, { authorization: `Basic ${CANARY.RETRY_TOKEN}` }]) {
+      const r = await retry(b.url, { repo: "gh-app" }, headers);
+      assert.equal(r.status, 401, `${JSON.stringify(Object.keys(headers))}: ${r.text}`);
+    }
+  });
+
+  test("POST /retry/mirror: 400 for invalid JSON, missing/empty repo, invalid direction, hostile ref", async () => {
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["invalid JSON", "{repo: gh-app", /invalid JSON/],
+      ["missing repo", { direction: "auto" }, /repo is required/],
+      ["empty repo", { repo: "" }, /repo is required/],
+      ["blank repo", { repo: "   " }, /repo is required/],
+      ["repo not a string", { repo: 7 }, /repo is required/],
+      ["unknown repo", { repo: "nope" }, /unknown repo/],
+      ["invalid direction", { repo: "gh-app", direction: "sideways" }, /direction must be one of/],
+      ["direction the repo does not allow", { repo: "gh-app", direction: "target-to-source" }, /source-to-target only/],
+      ["hostile ref ..", { repo: "gh-app", ref: "refs/heads/../x" }, /ref must be a full ref name/],
+      ["option-like ref", { repo: "gh-app", ref: "--upload-pack=touch /tmp/pwned" }, /ref must be a full ref name/],
+      ["short ref", { repo: "gh-app", ref: "main" }, /ref must be a full ref name/],
+    ];
+    for (const [name, body, message] of cases) {
+      const r = await retry(b.url, body);
+      assert.equal(r.status, 400, `${name}: ${r.status} ${r.text}`);
+      assert.match(r.json.error, message, name);
+    }
+  });
+
+  test("POST /retry/mirror resolves direction: explicit, retry_direction, bidirectional, single allowed", async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ repo: "gh-app" }, "source-to-target"], // one-way: its single direction
+      [{ repo: "gh-app", direction: "auto" }, "source-to-target"],
+      [{ repo: "gh-app", direction: "source-to-target" }, "source-to-target"],
+      [{ repo: "t2s" }, "target-to-source"],
+      [{ repo: "bidi" }, "target-to-source"], // bidirectional: target-to-source
+      [{ repo: "bidi", direction: "source-to-target" }, "source-to-target"], // explicit wins
+      [{ repo: "bidi-rd" }, "source-to-target"], // retry_direction
+      [{ repo: "bidi-rd", direction: "target-to-source" }, "target-to-source"],
+    ];
+    for (const [body, direction] of cases) {
+      const r = await retry(b.url, body);
+      assert.equal(r.status, 200, `${JSON.stringify(body)}: ${r.text}`);
+      assert.equal(r.json.direction, direction, JSON.stringify(body));
+      assert.deepEqual(Object.keys(r.json), ["status", "repo", "direction", "queued_at", "job_id"]);
+      assert.equal(r.json.status, "accepted");
+      assert.equal(r.json.repo, body.repo);
+      assert.match(r.json.queued_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      assert.equal(typeof r.json.job_id, "string");
+      const job = await getJob(b.url, r.json.job_id);
+      assert.equal(job.status, 200);
+      assert.equal(job.json.source, "retry-api");
+    }
+    // Let those syncs (of empty repos) settle before the next tests count anything.
+    await pollUntil(() => b.bridge.queue.stats().running + b.bridge.queue.stats().queued === 0 || undefined, { what: "an idle queue" });
+  });
+
+  test("a retry with ref mirrors just that ref; GET /jobs goes queued/running → succeeded with per-ref results", async () => {
+    await gt.git("checkout", "--quiet", "-b", "only-this");
+    const only = await gt.commit("only this");
+    await gt.git("checkout", "--quiet", "-b", "not-this");
+    await gt.commit("not this");
+    await gt.push("only-this", "not-this");
+    hosts.source.setDelay(250); // slow enough to see the job before it finishes
+    try {
+      const r = await retry(b.url, { repo: "gitea-app", ref: "refs/heads/only-this" });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(Object.keys(r.json), ["status", "repo", "direction", "ref", "queued_at", "job_id"]);
+      assert.equal(r.json.ref, "refs/heads/only-this");
+      assert.equal(r.json.direction, "source-to-target");
+      const early = await getJob(b.url, r.json.job_id);
+      assert.ok(["queued", "running"].includes(early.json.state), early.text);
+      const { job, states } = await waitJob(b.url, r.json.job_id);
+      assert.equal(states[states.length - 1], "succeeded", states.join(" → "));
+      assert.equal(job.id, r.json.job_id);
+      assert.equal(job.repo, "gitea-app");
+      assert.equal(job.ref, "refs/heads/only-this");
+      assert.equal(job.attempts, 1);
+      assert.ok(job.started_at && job.finished_at && job.queued_at);
+      assert.deepEqual(job.refs.map((x: { ref: string; action: string; to: string }) => [x.ref, x.action, x.to]), [
+        ["refs/heads/only-this", "created", only],
+      ]);
+    } finally {
+      hosts.source.setDelay(0);
+    }
+    const refs = await refsOf(hosts.target.repoDir("mirror/gitea-app"));
+    assert.equal(refs["refs/heads/only-this"], only);
+    assert.ok(!("refs/heads/not-this" in refs), "the other new branch was not mirrored");
+  });
+
+  test("GET /jobs: partial when the target diverged (and the target's commit is kept)", async () => {
+    const dst = await workTree(join(hosts.dir, "wt-dst-gh"), hosts.target.authedUrl("mirror/gh-app"));
+    await dst.git("fetch", "--quiet", "origin", "master");
+    await dst.git("checkout", "--quiet", "-B", "master", "FETCH_HEAD");
+    const theirs = await dst.commit("made on the mirror");
+    await dst.push("HEAD:master");
+    const ours = await gh.commit("made upstream");
+    await gh.push("HEAD:master");
+    const r = await retry(b.url, { repo: "gh-app" });
+    const { job } = await waitJob(b.url, r.json.job_id);
+    assert.equal(job.state, "partial", JSON.stringify(job));
+    const master = job.refs.find((x: { ref: string }) => x.ref === "refs/heads/master");
+    assert.equal(master.action, "diverged");
+    assert.equal(master.from, theirs);
+    assert.equal(master.to, ours);
+    assert.equal((await refsOf(hosts.target.repoDir("mirror/gh-app")))["refs/heads/master"], theirs);
+  });
+
+  test("GET /jobs: failed for wrong credentials, after one attempt (auth is not retried)", async () => {
+    const r = await retry(b.url, { repo: "badauth" });
+    assert.equal(r.status, 200, r.text);
+    const { job } = await waitJob(b.url, r.json.job_id);
+    assert.equal(job.state, "failed", JSON.stringify(job));
+    assert.equal(job.attempts, 1);
+    assert.match(job.error, /authentication failed/);
+    assert.equal(job.next_attempt_at, undefined);
+    await sleep(500);
+    assert.equal((await getJob(b.url, r.json.job_id)).json.attempts, 1);
+  });
+
+  test("GET /jobs/:id: 401 without the token, 404 for an unknown id", async () => {
+    const r = await retry(b.url, { repo: "gh-app" });
+    for (const headers of [{}, bearer("wrong")]) {
+      const j = await getJob(b.url, r.json.job_id, headers);
+      assert.equal(j.status, 401, j.text);
+      assert.equal(j.json.state, undefined);
+    }
+    const missing = await getJob(b.url, randomUUID());
+    assert.equal(missing.status, 404, missing.text);
+  });
+
+  test("no secrets configured: webhooks are accepted unsigned, a warning is logged at startup, /retry is 404", async () => {
+    const { source, target } = hosts;
+    const yaml = configYaml({
+      providers: {
+        gh: { type: "github", baseUrl: source.url, tokenVar: "GH_TOKEN" },
+        dst: { type: "git", baseUrl: target.url, user: "mirror", passVar: "DST_PASS" },
+      },
+      repos: [{ name: "gh-app2", source: "gh", target: "dst", sourcePath: GH, targetPath: "mirror/gh-app2" }],
+      top: "webhook:\n  max_body_size_mb: 1\n",
+    });
+    const workDir = join(hosts.dir, "work-open");
+    workDirs.push(workDir);
+    const open = await startTestBridge({ yaml, env: hosts.env, workDir });
+    try {
+      const warn = open.logs.findIndex((l) => /"level":"warn"/.test(l) && /github_secret is not set/.test(l));
+      const listening = open.logs.findIndex((l) => l.includes("git-bridge listening"));
+      assert.ok(warn >= 0 && warn < listening, open.logs.join(""));
+      for (const key of ["gitlab_secret", "gitea_secret"]) assert.ok(open.logs.some((l) => l.includes(`${key} is not set`)), key);
+
+      const sha = await gh.head();
+      const raw = githubPush(source.url);
+      const r = await postHook(open.url, "github", raw, githubHeaders(raw, { delivery: randomUUID(), secret: null }));
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.status, "accepted");
+      await waitRef(target, "mirror/gh-app2", "refs/heads/master", sha);
+      // GitLab without X-Gitlab-Token is not refused either (its repo is just not configured here).
+      const gl = await postHook(open.url, "gitlab", await gitlabPush(source.url), gitlabHeaders({ token: null }));
+      assert.equal(gl.status, 200, gl.text);
+      assert.equal(gl.json.status, "ignored");
+
+      for (const method of ["POST", "GET", "PUT", "DELETE"]) {
+        const x = await call(`${open.url}/retry/mirror`, {
+          method,
+          headers: { "content-type": "application/json", ...bearer() },
+          ...(method === "POST" || method === "PUT" ? { body: JSON.stringify({ repo: "gh-app2" }) } : {}),
+        });
+        assert.equal(x.status, 404, `${method}: ${x.text}`);
+      }
+      // webhook.max_body_size_mb is honoured (1 MB here).
+      const big = await rawPost(`${open.url}/webhook/github`, { headers: { "x-github-event": "push" }, bytes: 2 * MB, chunked: true });
+      assert.equal(big.status, 413, big.text);
+    } finally {
+      await open.stop(5000);
+    }
+  });
+
+  test("shutdown: /ready turns 503 and new webhooks get 503 while a slow sync drains; the sync finishes", async () => {
+    const sha = await gt.commit("during shutdown");
+    await gt.push("HEAD:develop");
+    const raw = await giteaPush(hosts.source.url);
+    hosts.source.setDelay(300);
+    try {
+      const r = await postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
+      assert.equal(r.json.status, "accepted");
+      await pollUntil(async () => (await getJob(b.url, r.json.job_id)).json.state === "running" || undefined, { what: "the sync to run" });
+      const stopping = b.stop(15_000);
+      const ready = await pollUntil(async () => {
+        const x = await call(`${b.url}/ready`);
+        return x.status === 503 ? x : undefined;
+      }, { what: "/ready to turn 503" });
+      assert.equal(ready.json.reason, "shutting down");
+      assert.equal((await call(`${b.url}/health`)).status, 200, "liveness is not readiness");
+      const late = await postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
+      assert.equal(late.status, 503, late.text);
+      assert.notEqual(
+        (await refsOf(hosts.target.repoDir("mirror/gitea-app")))["refs/heads/develop"],
+        sha,
+        "the sync was still running when shutdown began",
+      );
+      await stopping;
+      assert.equal((await refsOf(hosts.target.repoDir("mirror/gitea-app")))["refs/heads/develop"], sha, "the running sync finished");
+    } finally {
+      hosts.source.setDelay(0);
+    }
+  });
+
+  test("canary secrets never appear in a response body, a log line or a file under WORK_DIR", async () => {
+    assert.ok(transcript.length > 50, "the transcript holds what the tests saw");
+    const leaks = transcript.flatMap((t) => findCanaries(t).map((k) => `${k} in ${t.slice(0, 200)}`));
+    assert.deepEqual(leaks, []);
+    for (const dir of workDirs) assert.deepEqual(await canaryFiles(dir), [], dir);
+  });
+});

@@ -170,8 +170,7 @@ async function runLocked(
     if (p.ledger !== undefined) ledgerUpdates.push({ ref: inNs(LEDGER, p.ref), oid: p.ledger });
     if (!p.silent) report.push(publicPart(p));
   }
-  await git.updateRefs(cache, ledgerUpdates);
-  await addAuthors(git, cache, report);
+  await Promise.all([git.updateRefs(cache, ledgerUpdates), addAuthors(git, cache, report)]);
   return report;
 }
 

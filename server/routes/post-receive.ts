@@ -5,20 +5,10 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../app.ts";
-import type { Direction, RepoConfig } from "../config/types.ts";
-import { type HookSide, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
+import { hookDeliveryId, hookDirection, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
 
 /** 10,000 ref lines of ~130 bytes fit with room to spare. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-export function hookDirection(repo: RepoConfig, side: HookSide): { direction: Direction } | { error: string } {
-  // A hook runs on the host that was pushed to, so its side is where the refs flow from.
-  const direction: Direction = side === "source" ? "source-to-target" : "target-to-source";
-  if (repo.direction !== "bidirectional" && repo.direction !== direction) {
-    return { error: `repo ${repo.name} mirrors ${repo.direction} only; a hook on its ${side} side cannot sync ${direction}` };
-  }
-  return { direction };
-}
 
 export function postReceiveRoutes(deps: AppDeps): Hono {
   const app = new Hono();
@@ -65,7 +55,7 @@ export function postReceiveRoutes(deps: AppDeps): Hono {
         ref: u.ref,
         direction: resolved.direction,
         source: "hook",
-        deliveryId: `hook:${id}:${u.ref}`,
+        deliveryId: hookDeliveryId(id, u.ref),
       });
       if (status === "accepted") accepted++;
       if (!jobIds.includes(job.id)) jobIds.push(job.id);

@@ -500,12 +500,14 @@ export interface CountingProxy {
   url: string;
   /** Most repo paths that had a request in flight at the same moment. */
   maxRepos: number;
+  /** Added before each request is forwarded; may be changed at any time. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startCountingProxy(upstream: GitServer, delayMs: number): Promise<CountingProxy> {
   const inflight = new Map<string, number>();
-  const proxy: CountingProxy = { url: "", maxRepos: 0, close: async () => {} };
+  const proxy: CountingProxy = { url: "", maxRepos: 0, delayMs, close: async () => {} };
   const server = createServer((req, res) => {
     const repo = (req.url ?? "").split(".git/")[0];
     inflight.set(repo, (inflight.get(repo) ?? 0) + 1);
@@ -529,7 +531,7 @@ export async function startCountingProxy(upstream: GitServer, delayMs: number): 
       );
       up.on("error", () => res.destroy());
       req.pipe(up);
-    }, delayMs);
+    }, proxy.delayMs);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

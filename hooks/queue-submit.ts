@@ -1,0 +1,32 @@
+// A drainSpool submit for the bridge server: each spooled ref update becomes a queued SyncRequest
+// (source "hook"), with the same delivery ids the notify route uses, so an entry the hook also
+// delivered is a duplicate rather than a second sync. Wiring it into server start-up is optional:
+//   await drainSpool(config.workDir, queueSubmit(config, queue));
+import type { Config } from "../server/config/types.ts";
+import type { SyncRequest } from "../server/queue/types.ts";
+import { hookDeliveryId, hookDirection } from "./protocol.ts";
+import type { Submit } from "./spool.ts";
+
+export function queueSubmit(
+  config: Pick<Config, "repos" | "path">,
+  queue: { enqueue(req: SyncRequest): Promise<{ status: string; job: { id: string } }> },
+): Submit {
+  return async (entry) => {
+    const repo = config.repos.find((r) => r.name === entry.repo);
+    if (!repo) return { status: "failed", reason: `unknown repo ${JSON.stringify(entry.repo)} in ${config.path}` };
+    const resolved = hookDirection(repo, entry.side);
+    if ("error" in resolved) return { status: "failed", reason: resolved.error };
+    const jobs = new Set<string>();
+    for (const u of entry.updates) {
+      const { job } = await queue.enqueue({
+        repo: repo.name,
+        ref: u.ref,
+        direction: resolved.direction,
+        source: "hook",
+        deliveryId: hookDeliveryId(entry.id, u.ref),
+      });
+      jobs.add(job.id);
+    }
+    return { status: "delivered", lines: [`git-bridge: queued on the bridge: ${entry.updates.length} refs (job ${[...jobs].join(", ")})`] };
+  };
+}

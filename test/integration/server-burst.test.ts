@@ -1,0 +1,136 @@
+// Bursts through the real bridge: a webhook storm for one repo collapses into at most two syncs,
+// and twenty repos triggered at once all get mirrored with mirror.concurrency respected. The source
+// host sits behind a counting proxy that delays each request, so syncs overlap measurably.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { git, type WorkTree, workTree } from "../harness/git-cli.ts";
+import {
+  canaryFiles,
+  configYaml,
+  type CountingProxy,
+  fetchesOf,
+  findCanaries,
+  giteaHeaders,
+  giteaPush,
+  type Hosts,
+  pollUntil,
+  postHook,
+  pushesOf,
+  SECRETS_YAML,
+  startCountingProxy,
+  startHosts,
+  startTestBridge,
+  type TestBridge,
+  transcript,
+  waitJob,
+  waitRef,
+} from "./server-kit.ts";
+
+const CONCURRENCY = 3;
+const REPOS = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, "0")}`);
+
+describe("bridge server under bursts", () => {
+  let hosts: Hosts;
+  let proxy: CountingProxy;
+  let b: TestBridge;
+  let wt: WorkTree;
+
+  before(async () => {
+    hosts = await startHosts("gb-burst-");
+    proxy = await startCountingProxy(hosts.source, 0);
+    await hosts.source.createRepo("team/burst");
+    await hosts.target.createRepo("mirror/burst");
+    await Promise.all(REPOS.flatMap((r) => [hosts.source.createRepo(`team/${r}`), hosts.target.createRepo(`mirror/${r}`)]));
+    wt = await workTree(join(hosts.dir, "wt"), hosts.source.authedUrl("team/burst"));
+    const yaml = configYaml({
+      providers: {
+        // The bridge reaches the source through the proxy; the webhook payloads name the proxy's host.
+        gt: { type: "gitea", baseUrl: proxy.url, tokenVar: "GITEA_TOKEN" },
+        dst: { type: "git", baseUrl: hosts.target.url, user: "mirror", passVar: "DST_PASS" },
+      },
+      repos: [
+        { name: "burst", source: "gt", target: "dst", sourcePath: "team/burst", targetPath: "mirror/burst" },
+        ...REPOS.map((r) => ({ name: r, source: "gt", target: "dst", sourcePath: `team/${r}`, targetPath: `mirror/${r}` })),
+      ],
+      concurrency: CONCURRENCY,
+      top: SECRETS_YAML,
+    });
+    b = await startTestBridge({ yaml, env: hosts.env, workDir: join(hosts.dir, "work") });
+  });
+
+  after(async () => {
+    await b?.stop(2000);
+    await proxy?.close();
+    await hosts?.close();
+  });
+
+  test("50 deliveries for one repo while it syncs: all 200 accepted, at most 2 syncs, the last push lands", async () => {
+    await wt.commit("first");
+    await wt.push("HEAD:main");
+    proxy.delayMs = 200;
+    try {
+      const raw = await giteaPush(proxy.url, { fullName: "team/burst", ref: "refs/heads/main" });
+      const r0 = await postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
+      assert.equal(r0.json.status, "accepted");
+      // Deliveries arrive while the first sync is running.
+      await pollUntil(() => b.bridge.queue.stats().running === 1 || undefined, { what: "the first sync to start" });
+      const second = await wt.commit("second");
+      await git(wt.dir, "push", "--quiet", hosts.source.authedUrl("team/burst"), "HEAD:main");
+      const replies = await Promise.all(
+        Array.from({ length: 49 }, () => postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }))),
+      );
+      for (const r of replies) {
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.status, "accepted");
+      }
+      const jobs = new Set([r0.json.job_id, ...replies.map((r) => r.json.job_id)]);
+      assert.ok(jobs.size <= 2, `${jobs.size} jobs for one burst`);
+      await waitRef(hosts.target, "mirror/burst", "refs/heads/main", second);
+      for (const id of jobs) assert.equal((await waitJob(b.url, id)).job.state, "succeeded");
+      const follow = [...jobs].find((id) => id !== r0.json.job_id);
+      if (follow) assert.equal((await waitJob(b.url, follow)).job.merged, 48, "49 deliveries folded into one follow-up");
+    } finally {
+      proxy.delayMs = 0;
+    }
+    const fetches = fetchesOf(hosts.source, "team/burst");
+    const pushes = pushesOf(hosts.target, "mirror/burst");
+    assert.ok(fetches >= 1 && fetches <= 2, `${fetches} fetches of the source`);
+    assert.ok(pushes >= 1 && pushes <= 2, `${pushes} pushes to the target`);
+  });
+
+  test("20 repos triggered at once: all mirrored, never more than mirror.concurrency syncs at a time", async () => {
+    const sha = await wt.commit("for every repo");
+    await Promise.all(REPOS.map((r) => git(wt.dir, "push", "--quiet", hosts.source.authedUrl(`team/${r}`), "HEAD:main")));
+    proxy.maxRepos = 0;
+    proxy.delayMs = 60;
+    let maxRunning = 0;
+    const sampler = setInterval(() => {
+      maxRunning = Math.max(maxRunning, b.bridge.queue.stats().running);
+    }, 5);
+    try {
+      const replies = await Promise.all(REPOS.map(async (r) => {
+        const raw = await giteaPush(proxy.url, { fullName: `team/${r}`, ref: "refs/heads/main" });
+        return postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
+      }));
+      for (const r of replies) assert.equal(r.json.status, "accepted", r.text);
+      assert.equal(new Set(replies.map((r) => r.json.job_id)).size, REPOS.length);
+      await Promise.all(REPOS.map((r) => waitRef(hosts.target, `mirror/${r}`, "refs/heads/main", sha, 30_000)));
+      for (const r of replies) assert.equal((await waitJob(b.url, r.json.job_id)).job.state, "succeeded");
+    } finally {
+      clearInterval(sampler);
+      proxy.delayMs = 0;
+    }
+    // Seen from the source host: repos being fetched at the same moment.
+    assert.ok(proxy.maxRepos <= CONCURRENCY, `${proxy.maxRepos} repos fetched at once (concurrency ${CONCURRENCY})`);
+    assert.ok(proxy.maxRepos >= 2, `syncs did run in parallel (${proxy.maxRepos})`);
+    assert.ok(maxRunning <= CONCURRENCY, `${maxRunning} syncs running at once`);
+    for (const r of REPOS) assert.equal(fetchesOf(hosts.source, `team/${r}`), 1, r);
+  });
+
+  test("no canary secret in any response, log line or file under WORK_DIR", async () => {
+    assert.deepEqual(transcript.flatMap(findCanaries), []);
+    assert.deepEqual(await canaryFiles(b.workDir), []);
+  });
+});

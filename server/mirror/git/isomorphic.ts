@@ -52,11 +52,15 @@ export function createIsomorphicEngine(deps: IsomorphicEngineDeps = {}): GitEngi
       // Names a hostile server could use to climb out of the namespace are never written.
       const remoteRefs = [...matching(adv, spec.patterns)].filter(([name]) => isSafeRefName(name));
       const store = openStore(cacheDir);
+      // A tip some local ref already points at is in the cache: only the rest need a lookup.
+      const haves = [...new Set((await readLocalRefs(cacheDir, "")).values())];
+      const known = new Set(haves);
       const wants: string[] = [];
-      for (const oid of new Set(remoteRefs.map(([, oid]) => oid))) if (!(await store.has(oid))) wants.push(oid);
+      for (const oid of new Set(remoteRefs.map(([, oid]) => oid))) {
+        if (!known.has(oid) && !(await store.has(oid))) wants.push(oid);
+      }
 
       if (wants.length > 0) {
-        const haves = [...new Set((await readLocalRefs(cacheDir, "")).values())];
         const pack = await uploadPack(fetchFn, remote, adv, wants, haves, opts.signal);
         checkAborted(opts.signal);
         await storePack(cacheDir, pack, store);

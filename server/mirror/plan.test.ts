@@ -192,3 +192,12 @@ test("a single requested ref plans only that ref", () => {
   const out = plan({ [H]: A, "refs/heads/dev": B }, {}, {}, { refs: ["refs/heads/dev"] });
   assert.deepEqual(out.map((p) => p.ref), ["refs/heads/dev"]);
 });
+
+test("ancestry questions: only the fast-forward from the ledger side when one side is untouched", async () => {
+  const { ancestryQuestions } = await import("./plan.ts");
+  const m = (o: Record<string, string>) => new Map(Object.entries(o));
+  assert.deepEqual(ancestryQuestions(m({ [H]: C }), m({ [H]: B }), m({ [H]: B })), [[B, C]]);
+  assert.deepEqual(ancestryQuestions(m({ [H]: B }), m({ [H]: C }), m({ [H]: B })), [[B, C]]);
+  assert.deepEqual(ancestryQuestions(m({ [H]: C }), m({ [H]: D }), m({})), [[D, C], [C, D]]);
+  assert.deepEqual(ancestryQuestions(m({ "refs/tags/v1": C }), m({ "refs/tags/v1": D }), m({})), []);
+});

@@ -220,12 +220,20 @@ function carryOut(input: PlanInput, ref: string, dir: Direction, value: (side: S
   };
 }
 
-/** Pairs worth asking the cache about before planning (ancestry in both directions). */
-export function ancestryQuestions(source: RefMap, target: RefMap): Array<[string, string]> {
+/**
+ * Pairs worth asking the cache about before planning. When one side still sits at the ledger only
+ * the fast-forward from it matters; otherwise both directions do. (Asking "is the new tip an
+ * ancestor of the old one?" walks the whole history, so it is asked only when it can matter.)
+ */
+export function ancestryQuestions(source: RefMap, target: RefMap, ledger: RefMap = new Map()): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (const [ref, s] of source) {
     const t = target.get(ref);
-    if (t && t !== s && !isTag(ref)) pairs.push([t, s], [s, t]);
+    if (!t || t === s || isTag(ref)) continue;
+    const l = ledger.get(ref);
+    if (l === t) pairs.push([t, s]);
+    else if (l === s) pairs.push([s, t]);
+    else pairs.push([t, s], [s, t]);
   }
   return pairs;
 }

@@ -8,6 +8,7 @@ import { matchRefGlob } from "../config/ref-globs.ts";
 import type { GitEngine, RefMap } from "./git/types.ts";
 import { checkRemoteUrl, type ResolveHost } from "./remote-policy.ts";
 import { fetchPatterns } from "./sync.ts";
+import { ancestryQuestions } from "./plan.ts";
 
 /** The target relative to the source. */
 export type RefState = "in_sync" | "behind" | "ahead" | "diverged";
@@ -68,11 +69,7 @@ export async function repoStatus(
   const inScope = (ref: string) =>
     repo.refsInclude.some((g) => matchRefGlob(g, ref)) && !repo.refsExclude.some((g) => matchRefGlob(g, ref));
   const names = [...new Set([...source.keys(), ...target.keys()])].filter(inScope).sort();
-  const pairs: Array<[string, string]> = [];
-  for (const r of names) {
-    const s = source.get(r), t = target.get(r);
-    if (s && t && s !== t) pairs.push([t, s], [s, t]);
-  }
+  const pairs = ancestryQuestions(source, target, ledger);
   const answers = hasCache ? await deps.git.ancestry(cache, pairs) : pairs.map(() => undefined);
   const known = new Map(pairs.map(([a, b], i) => [`${a}..${b}`, answers[i]]));
   const refs = names.map((ref) => {

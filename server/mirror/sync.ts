@@ -130,7 +130,7 @@ async function runLocked(
   const [source, target, ledgerRefs] = await Promise.all([read("source"), read("target"), git.readRefs(cache, LEDGER)]);
   const ledger = fromNs(LEDGER, ledgerRefs);
 
-  const questions = ancestryQuestions(source, target);
+  const questions = ancestryQuestions(source, target, ledger);
   const answers = await git.ancestry(cache, questions);
   const known = new Map(questions.map(([a, b], i) => [`${a}..${b}`, answers[i]]));
 

@@ -59,7 +59,6 @@ const POOL = 1024;
 type Ctx = { delivery?: string };
 type Autocannon = (opts: Record<string, unknown>, cb?: (err: Error | null, r: AutocannonResult) => void) => AutocannonInstance;
 
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: Array<Record<string, any>> }>;
 
 export function pushExample(): Record<string, any> {
@@ -69,6 +68,8 @@ export function pushExample(): Record<string, any> {
 }
 
 async function main(): Promise<void> {
+  // Loaded here, not at import: the benchmark's server process imports pushExample() only.
+  const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
   const opts = JSON.parse(process.argv[2]) as LoadOptions;
   const payload = pushExample();
   // The body is the example with a placeholder for `after`; each request gets its own commit id.

@@ -2,6 +2,7 @@
 //
 //   node --import tsx bench/webhook.bench.ts [--duration 10] [--connections 50] [--warmup 2] [--rounds 1] [--keep]
 //   node --cpu-prof --import tsx bench/webhook.bench.ts --only bridge     (profile one side alone)
+//   --engine-ms 200: the stub engine takes 200 ms per fetch, like a real sync (default 0: instant)
 //
 // Both servers live in this process and are served the way server/runtime/node.ts serves the
 // bridge (@hono/node-server); the load comes from a second process (bench/webhook-load.ts, which
@@ -15,7 +16,7 @@
 // Set BENCH_DIR to put the work dir (and so the journal's fsyncs) on a particular disk.
 import { fork } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
     // For profiling one side alone (node --cpu-prof --import tsx bench/webhook.bench.ts --only bridge).
     only: { type: "string" },
+    "engine-ms": { type: "string", default: "0" },
   },
 });
 const DURATION = Number(args.duration);
@@ -49,19 +51,36 @@ const PATH = "/webhook/github";
 
 // The sync engine is not what this benchmark measures: every method answers at once with empty
 // results (no refs, nothing to push), so each job the webhooks create runs and finishes right away
-// and git work never becomes the bottleneck. The queue, journal, lock and notification code around
-// it still run for real.
+// and git work never becomes the bottleneck. The queue, journal, repo lock and notification code
+// around it still run for real. --engine-ms N makes fetch/listRemote take N ms, as a real sync
+// would: fewer, fuller syncs (more webhooks fold into each waiting job).
+const ENGINE_MS = Number(args["engine-ms"]);
+const engineDelay = () => (ENGINE_MS > 0 ? new Promise<void>((r) => setTimeout(r, ENGINE_MS)) : Promise.resolve());
 const instantEngine: GitEngine = {
   name: "isomorphic",
   ensureCache: async () => {},
-  listRemote: async () => new Map(),
-  fetch: async () => {},
+  listRemote: async () => (await engineDelay(), new Map()),
+  fetch: engineDelay,
   readRefs: async () => new Map(),
   updateRefs: async () => {},
   ancestry: async (_cache, pairs) => pairs.map(() => undefined),
   commitAuthors: async () => new Map(),
   push: async (_cache, _remote, updates) => updates.map((u) => ({ ref: u.ref, ok: true })),
 };
+
+// Diagnostics only: times every fdatasync in this process (only the journal calls it) by wrapping
+// FileHandle.prototype.datasync, to tell waiting on the disk apart from running out of CPU.
+const fsyncMs: number[] = [];
+{
+  const probe = await open(process.execPath, "r");
+  const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+  await probe.close();
+  const datasync = proto.datasync;
+  proto.datasync = function (this: unknown) {
+    const t = performance.now();
+    return datasync.call(this).finally(() => fsyncMs.push(performance.now() - t));
+  };
+}
 
 const example = pushExample();
 const dir = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), "gb-webhook-bench-"));
@@ -98,6 +117,8 @@ const bridge = await startBridge({
   },
 });
 const journalPath = join(config.workDir, "queue", "journal.jsonl");
+let syncs = 0;
+bridge.queue.onFinished(() => void syncs++);
 const tail = await tailJournal(journalPath);
 
 const bareApp = new Hono();
@@ -109,6 +130,10 @@ interface Run {
   load: LoadResult;
   /** This process's CPU during the run, ms (server side: both servers live here). */
   serverCpuMs: number;
+  /** Jobs the queue finished during the run (each one a sync through the stub engine). */
+  syncs: number;
+  /** fdatasync calls during the run, sorted durations in ms. */
+  fsyncs: number[];
   /** Share of wall time the event loop was busy. */
   elu: number;
 }
@@ -133,13 +158,17 @@ async function measure(target: "bare" | "bridge", seconds: number): Promise<Run>
   const acksFile = target === "bridge" ? join(dir, `acks-${runNo++}.txt`) : undefined;
   if (acksFile) ackFiles.push(acksFile);
   const url = target === "bridge" ? bridge.url : `http://127.0.0.1:${bare.port}`;
+  const syncs0 = syncs;
+  const fsync0 = fsyncMs.length;
   const cpu0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
   const load = await runLoad({ url, path: PATH, connections: CONNECTIONS, duration: seconds, secret: SECRET, acksFile });
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0).utilization;
+  const syncsDuring = syncs - syncs0;
+  const fsyncs = fsyncMs.slice(fsync0).sort((a, b) => a - b);
   await queueIdle();
-  return { target, load, serverCpuMs: (cpu.user + cpu.system) / 1000, elu };
+  return { target, load, serverCpuMs: (cpu.user + cpu.system) / 1000, elu, syncs: syncsDuring, fsyncs };
 }
 
 // Between runs, let the jobs the last run created finish, so one run's syncs do not land in the next.
@@ -156,18 +185,22 @@ async function queueIdle(): Promise<void> {
 const ok2xx = (l: LoadResult) => Object.entries(l.statuses).filter(([s]) => s.startsWith("2")).reduce((a, [, n]) => a + n, 0);
 const non2xx = (l: LoadResult) => Object.entries(l.statuses).filter(([s]) => !s.startsWith("2")).reduce((a, [, n]) => a + n, 0);
 const rps = (l: LoadResult) => ok2xx(l) / l.seconds;
+const pctOf = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 console.log(
-  `webhook intake: ${DURATION}s per run, ${CONNECTIONS} connections, ${ROUNDS} round(s), warm-up ${WARMUP}s each; ` +
+  `webhook intake: ${DURATION}s per run, ${CONNECTIONS} connections, ${ROUNDS} round(s), warm-up ${WARMUP}s each, ` +
+    `stub engine ${ENGINE_MS} ms per fetch; ` +
     `payload ${Buffer.byteLength(JSON.stringify(example))} B (@octokit/webhooks-examples push); node ${process.version}, ` +
     `${cpus().length} CPUs; journal ${journalPath}`,
 );
 
 const runs: Run[] = [];
+const warmups: Run[] = [];
 let failed = false;
 try {
   const sides = (["bare", "bridge"] as const).filter((s) => args.only === undefined || args.only === s);
-  if (WARMUP > 0) for (const side of sides) await measure(side, WARMUP);
+  if (WARMUP > 0) for (const side of sides) warmups.push(await measure(side, WARMUP));
+  // Rounds alternate bare and bridge, so drift on the machine (other load, disk) hits both alike.
   for (let r = 0; r < ROUNDS; r++) for (const side of sides) runs.push(await measure(side, DURATION));
 } finally {
   await bridge.stop(10_000);
@@ -176,7 +209,7 @@ try {
 }
 
 // ---- results
-const rows: string[][] = [["server", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "2xx", "non-2xx", "errors", "server CPU µs/req", "loop busy", "loadgen CPU"]];
+const rows: string[][] = [["server", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "2xx", "non-2xx", "errors", "server CPU µs/req", "loop busy", "loadgen CPU", "syncs", "fdatasync/s", "fdatasync p50/p99 ms"]];
 for (const run of runs) {
   const l = run.load;
   rows.push([
@@ -192,6 +225,9 @@ for (const run of runs) {
     ((run.serverCpuMs * 1000) / Math.max(1, l.sent)).toFixed(0),
     `${(run.elu * 100).toFixed(0)}%`,
     `${((l.cpuMs / (l.seconds * 1000)) * 100).toFixed(0)}%`,
+    run.target === "bridge" ? String(run.syncs) : "-",
+    run.target === "bridge" ? (run.fsyncs.length / l.seconds).toFixed(0) : "-",
+    run.target === "bridge" ? `${pctOf(run.fsyncs, 50).toFixed(2)}/${pctOf(run.fsyncs, 99).toFixed(2)}` : "-",
   ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -227,7 +263,7 @@ for (const [d, job] of acked) {
   if (onDisk === undefined) missing++;
   else if (onDisk !== job) wrongJob++;
 }
-const allBridge = bridgeRuns.map((r) => r.load);
+const allBridge = [...warmups, ...runs].filter((r) => r.target === "bridge").map((r) => r.load);
 const acceptedTotal = acked.size;
 const unanswered = journal.deliveries.size - [...journal.deliveries.keys()].filter((d) => acked.has(d)).length;
 const badAnswers = allBridge.reduce((a, l) => a + l.duplicates + l.other200, 0);
@@ -237,10 +273,10 @@ console.log(
     `${journal.deliveries.size} distinct delivery ids in the journal (${journal.files} file(s), ${(journal.bytes / 1048576).toFixed(1)} MiB); ` +
     `acknowledged but not journaled: ${missing}; journaled under another job: ${wrongJob}; ` +
     `journaled but never answered (in flight when a run stopped): ${unanswered}; ` +
-    `200 without a new job (duplicate/ignored): ${badAnswers}; measured bridge runs non-2xx + errors: ${bridgeNon2xx}`,
+    `200 without a new job (duplicate/ignored): ${badAnswers}; non-2xx + errors + timeouts: ${bridgeNon2xx}; ` +
+    `log lines written: ${logLines}`,
 );
-console.log(`bridge wrote ${logLines} log lines; jobs finished in memory window: ${bridge.queue.list().length}`);
-if (missing > 0 || wrongJob > 0 || badAnswers > 0 || journal.damagedLines > 0) {
+if (missing > 0 || wrongJob > 0 || badAnswers > 0 || bridgeNon2xx > 0 || journal.damagedLines > 0) {
   console.log("LOSS CHECK FAILED");
   failed = true;
 } else console.log(`nothing lost: ${acceptedTotal} of ${acceptedTotal} acknowledged deliveries are journaled`);

@@ -6,6 +6,7 @@ import { redact } from "../server/mirror/redact.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { statusCommand } from "./commands/status.ts";
 import { configCheckCommand } from "./commands/config-check.ts";
+import { hooksCommand } from "./commands/hooks.ts";
 import type { CliIo } from "./commands/io.ts";
 
 const USAGE = `usage: git-bridge <command> [options]
@@ -13,6 +14,11 @@ const USAGE = `usage: git-bridge <command> [options]
   sync <repo> [--direction source-to-target|target-to-source|auto] [--ref <full ref>] [--json]
   status <repo>|--all [--json]
   config check
+  hooks install <bare-repo-dir> --repo <name> [--mode push|notify] [--side source|target]
+        [--runtime auto|node|deno|bun] [--env-file PATH] [--work-dir PATH]
+  hooks uninstall <bare-repo-dir>
+  hooks status <bare-repo-dir> [--json]
+  hooks drain [--env-file PATH] [--json]
   serve
 
 Every command takes --config PATH (or CONFIG_PATH).`;
@@ -26,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
     if (args[0] !== "check") throw new UsageError(`unknown config subcommand ${JSON.stringify(args[0] ?? "")}; try: git-bridge config check`);
     return configCheckCommand(args.slice(1), io);
   },
+  hooks: hooksCommand,
   serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
 };
 

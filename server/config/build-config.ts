@@ -15,7 +15,7 @@ export const DEFAULTS = {
   timeoutSeconds: 300,
   drainTimeoutSeconds: 120,
   concurrency: 4,
-  maxBodySizeMb: 10,
+  maxBodySizeMb: 25, // the Go bridge used 10; GitHub sends payloads up to 25 MB
   workDir: "./data",
 } as const;
 

@@ -22,7 +22,7 @@ describe("parseConfig: switch settings", () => {
       gitlabSecret: undefined,
       githubSecret: undefined,
       giteaSecret: undefined,
-      maxBodySizeMb: 10,
+      maxBodySizeMb: 25,
     });
     assert.equal(c.retry.apiToken, undefined);
     assert.deepEqual(c.notification.slack, {

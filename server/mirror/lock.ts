@@ -13,7 +13,7 @@ export async function withRepoLock<T>(workDir: string, repo: string, waitMs: num
   let release: () => Promise<void>;
   for (;;) {
     try {
-      release = await lockfile.lock(path, { realpath: false, stale: 30_000, update: 10_000 });
+      release = await lockfile.lock(path, { realpath: false, stale: 10_000, update: 3_000 });
       break;
     } catch (err) {
       if ((err as { code?: string }).code !== "ELOCKED") throw err;

@@ -18,7 +18,7 @@ export function postReceiveRoutes(deps: AppDeps): Hono {
   });
   const enabled = () => Boolean(deps.config.hooks.secret);
 
-  app.post("/hooks/post-receive", async (c, next) => {
+  app.post("/hooks/post-receive", (c, next) => {
     if (!enabled()) return c.json({ error: "not found" }, 404);
     return limit(c, next);
   }, async (c) => {

@@ -6,20 +6,16 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { git, type WorkTree, workTree } from "../harness/git-cli.ts";
+import { type CountingProxy, startCountingProxy } from "./server-fakes.ts";
 import {
   canaryFiles,
   configYaml,
-  type CountingProxy,
   fetchesOf,
   findCanaries,
-  giteaHeaders,
-  giteaPush,
   type Hosts,
   pollUntil,
-  postHook,
   pushesOf,
   SECRETS_YAML,
-  startCountingProxy,
   startHosts,
   startTestBridge,
   type TestBridge,
@@ -27,6 +23,7 @@ import {
   waitJob,
   waitRef,
 } from "./server-kit.ts";
+import { giteaHeaders, giteaPush, postHook } from "./server-payloads.ts";
 
 const CONCURRENCY = 3;
 const REPOS = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, "0")}`);
@@ -69,7 +66,7 @@ describe("bridge server under bursts", () => {
   test("50 deliveries for one repo while it syncs: all 200 accepted, at most 2 syncs, the last push lands", async () => {
     await wt.commit("first");
     await wt.push("HEAD:main");
-    proxy.delayMs = 200;
+    proxy.delayMs = 400;
     try {
       const raw = await giteaPush(proxy.url, { fullName: "team/burst", ref: "refs/heads/main" });
       const r0 = await postHook(b.url, "gitea", raw, giteaHeaders(raw, { delivery: randomUUID() }));
@@ -100,7 +97,7 @@ describe("bridge server under bursts", () => {
     assert.ok(pushes >= 1 && pushes <= 2, `${pushes} pushes to the target`);
   });
 
-  test("20 repos triggered at once: all mirrored, never more than mirror.concurrency syncs at a time", async () => {
+  test("20 repos triggered at once: all mirrored, never more than mirror.concurrency syncs at a time", async (t) => {
     const sha = await wt.commit("for every repo");
     await Promise.all(REPOS.map((r) => git(wt.dir, "push", "--quiet", hosts.source.authedUrl(`team/${r}`), "HEAD:main")));
     proxy.maxRepos = 0;
@@ -122,6 +119,7 @@ describe("bridge server under bursts", () => {
       clearInterval(sampler);
       proxy.delayMs = 0;
     }
+    t.diagnostic(`at most ${proxy.maxRepos} repos fetched at once, ${maxRunning} syncs running at once`);
     // Seen from the source host: repos being fetched at the same moment.
     assert.ok(proxy.maxRepos <= CONCURRENCY, `${proxy.maxRepos} repos fetched at once (concurrency ${CONCURRENCY})`);
     assert.ok(proxy.maxRepos >= 2, `syncs did run in parallel (${proxy.maxRepos})`);

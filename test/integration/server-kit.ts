@@ -1,12 +1,10 @@
 // Shared pieces of the bridge-server integration tests (server-*.test.ts): real git smart-HTTP
 // hosts with canary credentials, a config.yaml produced by the real loader, the real bridge
-// (startBridge) on 127.0.0.1:0 with its log lines captured, signed real webhook payloads, and a
-// transcript of every HTTP body and log line for the canary-secret checks.
-import { createHmac } from "node:crypto";
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
+// (startBridge) on 127.0.0.1:0 with its log lines captured, an HTTP client, and a transcript of
+// every HTTP body and log line for the canary-secret checks. Webhook payloads are in
+// server-payloads.ts, the Slack stand-in and the counting proxy in server-fakes.ts.
+import { type IncomingMessage, request as httpRequest } from "node:http";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config/index.ts";
@@ -167,6 +165,30 @@ git:
 ${spec.top ?? ""}
 `;
 }
+
+/**
+ * The usual providers: github, gitlab and gitea on the source host (each with its token), the
+ * target host with the right password (`dst`) and with a wrong one (`dst-wrong`).
+ */
+export function standardProviders(hosts: Hosts): Record<string, ProviderSpec> {
+  return {
+    gh: { type: "github", baseUrl: hosts.source.url, tokenVar: "GH_TOKEN" },
+    gl: { type: "gitlab", baseUrl: hosts.source.url, tokenVar: "GL_TOKEN" },
+    gt: { type: "gitea", baseUrl: hosts.source.url, tokenVar: "GITEA_TOKEN" },
+    dst: { type: "git", baseUrl: hosts.target.url, user: "mirror", passVar: "DST_PASS" },
+    "dst-wrong": { type: "git", baseUrl: hosts.target.url, user: "mirror", passVar: "WRONG_PASS" },
+  };
+}
+
+/** A one-way repo `name` from `source`:`sourcePath` to dst:mirror/`name`. */
+export const mirrorRepo = (name: string, source: string, sourcePath: string, extra: Partial<RepoSpec> = {}): RepoSpec => ({
+  name,
+  source,
+  target: "dst",
+  sourcePath,
+  targetPath: `mirror/${name}`,
+  ...extra,
+});
 
 /** The three webhook secrets and the retry token, by ${VAR}. */
 export const SECRETS_YAML = `webhook:
@@ -343,202 +365,4 @@ export function waitRef(server: GitServer, path: string, ref: string, sha: strin
     timeoutMs,
     what: `${path} ${ref} = ${sha.slice(0, 7)}`,
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Real webhook payloads. Only the repository URL / name fields (and, where a test needs another
-// branch, the ref) are changed, so that the host in the payload is the test git server's.
-
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
-const require = createRequire(import.meta.url);
-const githubExamples: Array<{ name: string; examples: Json[] }> = require("@octokit/webhooks-examples");
-export const githubExample = (event: string, pick: (p: Json) => boolean = () => true): Json => {
-  const found = githubExamples.find((e) => e.name === event)?.examples.find(pick);
-  if (!found) throw new Error(`@octokit/webhooks-examples has no matching ${event} example`);
-  return structuredClone(found);
-};
-const fixture = (p: string) => readFile(new URL(`../fixtures/webhooks/${p}`, import.meta.url), "utf8");
-const enc = new TextEncoder();
-
-/**
- * GitHub `push` (the real "branch created" example, refs/heads/master of Codertocat/Hello-World):
- * repository.html_url is moved to `baseUrl`; full_name/name and ref only when a test asks.
- */
-export function githubPush(baseUrl: string, o: { fullName?: string; ref?: string } = {}): Uint8Array {
-  const p = githubExample("push", (x) => x.ref === "refs/heads/master" && x.created === true);
-  if (o.fullName) {
-    p.repository.full_name = o.fullName;
-    p.repository.name = o.fullName.split("/").pop();
-  }
-  p.repository.html_url = `${baseUrl}/${p.repository.full_name}`;
-  if (o.ref) p.ref = o.ref;
-  return enc.encode(JSON.stringify(p));
-}
-
-/**
- * GitLab "Push Hook" fixture (mike/diaspora, refs/heads/master). Its http://example.com/ URLs
- * (project.web_url and the other repository/commit URLs) are moved to `baseUrl`; everything else
- * keeps the documented bytes.
- */
-export async function gitlabPush(baseUrl: string, o: { path?: string } = {}): Promise<Uint8Array> {
-  let text = (await fixture("gitlab/push.json")).split("http://example.com/").join(`${baseUrl}/`);
-  if (o.path) text = text.split("mike/diaspora").join(o.path);
-  return enc.encode(text);
-}
-
-/**
- * Gitea `push` fixture (gitea/webhooks, refs/heads/develop). Its http://localhost:3000/ URLs
- * (repository.html_url, clone_url, compare and commit URLs) are moved to `baseUrl`; a test that
- * needs another repo changes repository.full_name/name too.
- */
-export async function giteaPush(baseUrl: string, o: { fullName?: string; ref?: string } = {}): Promise<Uint8Array> {
-  let text = (await fixture("gitea/push.json")).split("http://localhost:3000/").join(`${baseUrl}/`);
-  if (!o.fullName && !o.ref) return enc.encode(text);
-  const p = JSON.parse(text) as Json;
-  if (o.fullName) {
-    p.repository.full_name = o.fullName;
-    p.repository.name = o.fullName.split("/").pop();
-    p.repository.html_url = `${baseUrl}/${o.fullName}`;
-  }
-  if (o.ref) p.ref = o.ref;
-  text = JSON.stringify(p);
-  return enc.encode(text);
-}
-
-export const hmacHex = (secret: string, raw: Uint8Array | string) => createHmac("sha256", secret).update(raw).digest("hex");
-
-export function githubHeaders(raw: Uint8Array, o: { delivery: string; event?: string; secret?: string | null }): Record<string, string> {
-  const h: Record<string, string> = {
-    "content-type": "application/json",
-    "user-agent": "GitHub-Hookshot/044aadd",
-    "x-github-event": o.event ?? "push",
-    "x-github-delivery": o.delivery,
-  };
-  const secret = o.secret === undefined ? CANARY.GH_SECRET : o.secret;
-  if (secret !== null) h["x-hub-signature-256"] = `sha256=${hmacHex(secret, raw)}`;
-  return h;
-}
-
-export function gitlabHeaders(o: { key?: string; event?: string; token?: string | null }): Record<string, string> {
-  const h: Record<string, string> = {
-    "content-type": "application/json",
-    "user-agent": "GitLab/15.5.0-pre",
-    "x-gitlab-event": o.event ?? "Push Hook",
-  };
-  if (o.key) h["idempotency-key"] = o.key;
-  const token = o.token === undefined ? CANARY.GL_SECRET : o.token;
-  if (token !== null) h["x-gitlab-token"] = token;
-  return h;
-}
-
-export function giteaHeaders(raw: Uint8Array, o: { delivery: string; event?: string; secret?: string | null }): Record<string, string> {
-  const secret = o.secret === undefined ? CANARY.GITEA_SECRET : o.secret;
-  const sig = secret === null ? "" : hmacHex(secret, raw);
-  return {
-    "content-type": "application/json",
-    "x-gitea-delivery": o.delivery,
-    "x-gitea-event": o.event ?? "push",
-    "x-gitea-event-type": o.event ?? "push",
-    ...(secret === null ? {} : { "x-gitea-signature": sig, "x-hub-signature-256": `sha256=${sig}` }),
-  };
-}
-
-export function postHook(base: string, provider: "github" | "gitlab" | "gitea", raw: Uint8Array | string, headers: Record<string, string>) {
-  return call(`${base}/webhook/${provider}`, { method: "POST", headers, body: raw as BodyInit });
-}
-
-// ---------------------------------------------------------------------------------------------
-// A recording HTTP server (Slack stand-in) and a counting proxy in front of a git host.
-
-export interface Recorded {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-export interface RecordingServer {
-  url: string;
-  requests: Recorded[];
-  /** Status the next requests get (default 200 with `reply`). */
-  respond(status: number, reply?: string): void;
-  close(): Promise<void>;
-}
-
-export async function startRecorder(defaultReply = "ok"): Promise<RecordingServer> {
-  const requests: Recorded[] = [];
-  let status = 200;
-  let reply = defaultReply;
-  const server: Server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on("data", (b: Buffer) => parts.push(b));
-    req.on("end", () => {
-      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(parts).toString("utf8") });
-      res.writeHead(status, { "content-type": reply.startsWith("{") ? "application/json" : "text/plain" });
-      res.end(reply);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    respond(s, r) {
-      status = s;
-      if (r !== undefined) reply = r;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** Forwards to a git host, delaying each request and tracking how many repos are served at once. */
-export interface CountingProxy {
-  url: string;
-  /** Most repo paths that had a request in flight at the same moment. */
-  maxRepos: number;
-  /** Added before each request is forwarded; may be changed at any time. */
-  delayMs: number;
-  close(): Promise<void>;
-}
-
-export async function startCountingProxy(upstream: GitServer, delayMs: number): Promise<CountingProxy> {
-  const inflight = new Map<string, number>();
-  const proxy: CountingProxy = { url: "", maxRepos: 0, delayMs, close: async () => {} };
-  const server = createServer((req, res) => {
-    const repo = (req.url ?? "").split(".git/")[0];
-    inflight.set(repo, (inflight.get(repo) ?? 0) + 1);
-    proxy.maxRepos = Math.max(proxy.maxRepos, inflight.size);
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      const n = (inflight.get(repo) ?? 1) - 1;
-      if (n > 0) inflight.set(repo, n);
-      else inflight.delete(repo);
-    };
-    res.on("close", finish);
-    setTimeout(() => {
-      const up = httpRequest(
-        { host: "127.0.0.1", port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-        (ures) => {
-          res.writeHead(ures.statusCode ?? 502, ures.headers);
-          ures.pipe(res);
-        },
-      );
-      up.on("error", () => res.destroy());
-      req.pipe(up);
-    }, proxy.delayMs);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () =>
-    new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    });
-  return proxy;
 }

@@ -1,6 +1,6 @@
-// The bridge server end to end over real HTTP: health/readiness, the three webhooks (real
-// payloads, real signatures) into real git mirrors, every documented status code, the retry API
-// with its direction rules, GET /jobs, graceful shutdown, and canary secrets.
+// The bridge server end to end over real HTTP, webhook side: health/readiness, the three webhooks
+// (real payloads, real signatures) into real git mirrors, every documented status code, unsigned
+// mode, graceful shutdown, and canary secrets. The retry API and GET /jobs: server-retry.test.ts.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -10,28 +10,20 @@ import { type WorkTree, workTree } from "../harness/git-cli.ts";
 import {
   bearer,
   call,
-  CANARY,
   canaryFiles,
   configYaml,
   fetchesOf,
   findCanaries,
   getJob,
-  githubExample,
-  githubHeaders,
-  githubPush,
-  giteaHeaders,
-  giteaPush,
-  gitlabHeaders,
-  gitlabPush,
   type Hosts,
+  mirrorRepo,
   pollUntil,
-  postHook,
   pushesOf,
   rawPost,
   refsOf,
-  retry,
   SECRETS_YAML,
   sleep,
+  standardProviders,
   startHosts,
   startTestBridge,
   type TestBridge,
@@ -39,6 +31,16 @@ import {
   waitJob,
   waitRef,
 } from "./server-kit.ts";
+import {
+  githubExample,
+  githubHeaders,
+  githubPush,
+  giteaHeaders,
+  giteaPush,
+  gitlabHeaders,
+  gitlabPush,
+  postHook,
+} from "./server-payloads.ts";
 
 const HEALTH = '{"status":"ok","service":"git-bridge"}';
 const MB = 1024 * 1024;
@@ -49,7 +51,7 @@ const GH = "Codertocat/Hello-World";
 const GL = "mike/diaspora";
 const GT = "gitea/webhooks";
 
-describe("bridge server over HTTP", () => {
+describe("bridge server: health, webhooks, status codes, shutdown", () => {
   let hosts: Hosts;
   let b: TestBridge;
   let gh: WorkTree;
@@ -58,38 +60,16 @@ describe("bridge server over HTTP", () => {
   const workDirs: string[] = [];
 
   before(async () => {
-    hosts = await startHosts();
+    hosts = await startHosts("gb-hooks-");
     const { source, target } = hosts;
-    for (const p of [GH, GL, GT, "team/badauth", "team/bidi", "team/bidi-rd", "team/t2s"]) await source.createRepo(p);
-    for (const p of ["gh-app", "gl-app", "gitea-app", "badauth", "bidi", "bidi-rd", "t2s", "gh-app2"]) await target.createRepo(`mirror/${p}`);
+    for (const p of [GH, GL, GT]) await source.createRepo(p);
+    for (const p of ["gh-app", "gl-app", "gitea-app", "gh-app2"]) await target.createRepo(`mirror/${p}`);
     gh = await workTree(join(hosts.dir, "wt-gh"), source.authedUrl(GH));
     gl = await workTree(join(hosts.dir, "wt-gl"), source.authedUrl(GL));
     gt = await workTree(join(hosts.dir, "wt-gt"), source.authedUrl(GT));
     const yaml = configYaml({
-      providers: {
-        gh: { type: "github", baseUrl: source.url, tokenVar: "GH_TOKEN" },
-        gl: { type: "gitlab", baseUrl: source.url, tokenVar: "GL_TOKEN" },
-        gt: { type: "gitea", baseUrl: source.url, tokenVar: "GITEA_TOKEN" },
-        dst: { type: "git", baseUrl: target.url, user: "mirror", passVar: "DST_PASS" },
-        "dst-wrong": { type: "git", baseUrl: target.url, user: "mirror", passVar: "WRONG_PASS" },
-      },
-      repos: [
-        { name: "gh-app", source: "gh", target: "dst", sourcePath: GH, targetPath: "mirror/gh-app" },
-        { name: "gl-app", source: "gl", target: "dst", sourcePath: GL, targetPath: "mirror/gl-app" },
-        { name: "gitea-app", source: "gt", target: "dst", sourcePath: GT, targetPath: "mirror/gitea-app" },
-        { name: "badauth", source: "gt", target: "dst-wrong", sourcePath: "team/badauth", targetPath: "mirror/badauth" },
-        { name: "bidi", source: "gt", target: "dst", sourcePath: "team/bidi", targetPath: "mirror/bidi", direction: "bidirectional" },
-        {
-          name: "bidi-rd",
-          source: "gt",
-          target: "dst",
-          sourcePath: "team/bidi-rd",
-          targetPath: "mirror/bidi-rd",
-          direction: "bidirectional",
-          retryDirection: "source-to-target",
-        },
-        { name: "t2s", source: "gt", target: "dst", sourcePath: "team/t2s", targetPath: "mirror/t2s", direction: "target-to-source" },
-      ],
+      providers: standardProviders(hosts),
+      repos: [mirrorRepo("gh-app", "gh", GH), mirrorRepo("gl-app", "gl", GL), mirrorRepo("gitea-app", "gt", GT)],
       // 25 MB: GitHub's own payload cap.
       top: SECRETS_YAML.replace("webhook:\n", "webhook:\n  max_body_size_mb: 25\n"),
     });
@@ -203,6 +183,11 @@ describe("bridge server over HTTP", () => {
     const r3 = await postHook(b.url, "gitea", bad, giteaHeaders(bad, { delivery: randomUUID() }));
     assert.equal(r3.status, 400, r3.text);
     for (const r of [r1, r2, r3]) assert.match(r.json.error, /not valid JSON/);
+    // Valid JSON that is not a push payload (no repository) is an invalid body too.
+    const empty = enc.encode("{}");
+    const r4 = await postHook(b.url, "github", empty, githubHeaders(empty, { delivery: randomUUID() }));
+    assert.equal(r4.status, 400, r4.text);
+    assert.match(r4.json.error, /repository\.full_name/);
   });
 
   test("405 for other methods on the webhook and retry endpoints", async () => {
@@ -240,8 +225,8 @@ describe("bridge server over HTTP", () => {
     assert.equal(r3.json.status, "ignored");
     assert.match(r3.json.reason, /no repo has github at .* path Codertocat\/Not-Mirrored/);
 
-    const tagHook = await gitlabPush(hosts.source.url);
-    const r4 = await postHook(b.url, "gitlab", tagHook, gitlabHeaders({ event: "Issue Hook" }));
+    const glBody = await gitlabPush(hosts.source.url);
+    const r4 = await postHook(b.url, "gitlab", glBody, gitlabHeaders({ event: "Issue Hook" }));
     assert.equal(r4.status, 200, r4.text);
     assert.equal(r4.json.status, "ignored");
     assert.equal(Object.keys(r4.json).join(), "status,reason");
@@ -282,136 +267,6 @@ describe("bridge server over HTTP", () => {
     await waitJob(b.url, first.json.job_id);
     await sleep(300);
     assert.equal(fetchesOf(hosts.source, GL) - fetches, 1);
-  });
-
-  test("POST /retry/mirror: 401 without or with a wrong bearer token", async () => {
-    for (const headers of [{}, bearer("wrong-token"), { authorization: CANARY.RETRY_TOKEN }, { authorization: `Basic ${CANARY.RETRY_TOKEN}` }]) {
-      const r = await retry(b.url, { repo: "gh-app" }, headers);
-      assert.equal(r.status, 401, `${JSON.stringify(Object.keys(headers))}: ${r.text}`);
-    }
-  });
-
-  test("POST /retry/mirror: 400 for invalid JSON, missing/empty repo, invalid direction, hostile ref", async () => {
-    const cases: Array<[string, unknown, RegExp]> = [
-      ["invalid JSON", "{repo: gh-app", /invalid JSON/],
-      ["missing repo", { direction: "auto" }, /repo is required/],
-      ["empty repo", { repo: "" }, /repo is required/],
-      ["blank repo", { repo: "   " }, /repo is required/],
-      ["repo not a string", { repo: 7 }, /repo is required/],
-      ["unknown repo", { repo: "nope" }, /unknown repo/],
-      ["invalid direction", { repo: "gh-app", direction: "sideways" }, /direction must be one of/],
-      ["direction the repo does not allow", { repo: "gh-app", direction: "target-to-source" }, /source-to-target only/],
-      ["hostile ref ..", { repo: "gh-app", ref: "refs/heads/../x" }, /ref must be a full ref name/],
-      ["option-like ref", { repo: "gh-app", ref: "--upload-pack=touch /tmp/pwned" }, /ref must be a full ref name/],
-      ["short ref", { repo: "gh-app", ref: "main" }, /ref must be a full ref name/],
-    ];
-    for (const [name, body, message] of cases) {
-      const r = await retry(b.url, body);
-      assert.equal(r.status, 400, `${name}: ${r.status} ${r.text}`);
-      assert.match(r.json.error, message, name);
-    }
-  });
-
-  test("POST /retry/mirror resolves direction: explicit, retry_direction, bidirectional, single allowed", async () => {
-    const cases: Array<[Record<string, string>, string]> = [
-      [{ repo: "gh-app" }, "source-to-target"], // one-way: its single direction
-      [{ repo: "gh-app", direction: "auto" }, "source-to-target"],
-      [{ repo: "gh-app", direction: "source-to-target" }, "source-to-target"],
-      [{ repo: "t2s" }, "target-to-source"],
-      [{ repo: "bidi" }, "target-to-source"], // bidirectional: target-to-source
-      [{ repo: "bidi", direction: "source-to-target" }, "source-to-target"], // explicit wins
-      [{ repo: "bidi-rd" }, "source-to-target"], // retry_direction
-      [{ repo: "bidi-rd", direction: "target-to-source" }, "target-to-source"],
-    ];
-    for (const [body, direction] of cases) {
-      const r = await retry(b.url, body);
-      assert.equal(r.status, 200, `${JSON.stringify(body)}: ${r.text}`);
-      assert.equal(r.json.direction, direction, JSON.stringify(body));
-      assert.deepEqual(Object.keys(r.json), ["status", "repo", "direction", "queued_at", "job_id"]);
-      assert.equal(r.json.status, "accepted");
-      assert.equal(r.json.repo, body.repo);
-      assert.match(r.json.queued_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-      assert.equal(typeof r.json.job_id, "string");
-      const job = await getJob(b.url, r.json.job_id);
-      assert.equal(job.status, 200);
-      assert.equal(job.json.source, "retry-api");
-    }
-    // Let those syncs (of empty repos) settle before the next tests count anything.
-    await pollUntil(() => b.bridge.queue.stats().running + b.bridge.queue.stats().queued === 0 || undefined, { what: "an idle queue" });
-  });
-
-  test("a retry with ref mirrors just that ref; GET /jobs goes queued/running → succeeded with per-ref results", async () => {
-    await gt.git("checkout", "--quiet", "-b", "only-this");
-    const only = await gt.commit("only this");
-    await gt.git("checkout", "--quiet", "-b", "not-this");
-    await gt.commit("not this");
-    await gt.push("only-this", "not-this");
-    hosts.source.setDelay(250); // slow enough to see the job before it finishes
-    try {
-      const r = await retry(b.url, { repo: "gitea-app", ref: "refs/heads/only-this" });
-      assert.equal(r.status, 200, r.text);
-      assert.deepEqual(Object.keys(r.json), ["status", "repo", "direction", "ref", "queued_at", "job_id"]);
-      assert.equal(r.json.ref, "refs/heads/only-this");
-      assert.equal(r.json.direction, "source-to-target");
-      const early = await getJob(b.url, r.json.job_id);
-      assert.ok(["queued", "running"].includes(early.json.state), early.text);
-      const { job, states } = await waitJob(b.url, r.json.job_id);
-      assert.equal(states[states.length - 1], "succeeded", states.join(" → "));
-      assert.equal(job.id, r.json.job_id);
-      assert.equal(job.repo, "gitea-app");
-      assert.equal(job.ref, "refs/heads/only-this");
-      assert.equal(job.attempts, 1);
-      assert.ok(job.started_at && job.finished_at && job.queued_at);
-      assert.deepEqual(job.refs.map((x: { ref: string; action: string; to: string }) => [x.ref, x.action, x.to]), [
-        ["refs/heads/only-this", "created", only],
-      ]);
-    } finally {
-      hosts.source.setDelay(0);
-    }
-    const refs = await refsOf(hosts.target.repoDir("mirror/gitea-app"));
-    assert.equal(refs["refs/heads/only-this"], only);
-    assert.ok(!("refs/heads/not-this" in refs), "the other new branch was not mirrored");
-  });
-
-  test("GET /jobs: partial when the target diverged (and the target's commit is kept)", async () => {
-    const dst = await workTree(join(hosts.dir, "wt-dst-gh"), hosts.target.authedUrl("mirror/gh-app"));
-    await dst.git("fetch", "--quiet", "origin", "master");
-    await dst.git("checkout", "--quiet", "-B", "master", "FETCH_HEAD");
-    const theirs = await dst.commit("made on the mirror");
-    await dst.push("HEAD:master");
-    const ours = await gh.commit("made upstream");
-    await gh.push("HEAD:master");
-    const r = await retry(b.url, { repo: "gh-app" });
-    const { job } = await waitJob(b.url, r.json.job_id);
-    assert.equal(job.state, "partial", JSON.stringify(job));
-    const master = job.refs.find((x: { ref: string }) => x.ref === "refs/heads/master");
-    assert.equal(master.action, "diverged");
-    assert.equal(master.from, theirs);
-    assert.equal(master.to, ours);
-    assert.equal((await refsOf(hosts.target.repoDir("mirror/gh-app")))["refs/heads/master"], theirs);
-  });
-
-  test("GET /jobs: failed for wrong credentials, after one attempt (auth is not retried)", async () => {
-    const r = await retry(b.url, { repo: "badauth" });
-    assert.equal(r.status, 200, r.text);
-    const { job } = await waitJob(b.url, r.json.job_id);
-    assert.equal(job.state, "failed", JSON.stringify(job));
-    assert.equal(job.attempts, 1);
-    assert.match(job.error, /authentication failed/);
-    assert.equal(job.next_attempt_at, undefined);
-    await sleep(500);
-    assert.equal((await getJob(b.url, r.json.job_id)).json.attempts, 1);
-  });
-
-  test("GET /jobs/:id: 401 without the token, 404 for an unknown id", async () => {
-    const r = await retry(b.url, { repo: "gh-app" });
-    for (const headers of [{}, bearer("wrong")]) {
-      const j = await getJob(b.url, r.json.job_id, headers);
-      assert.equal(j.status, 401, j.text);
-      assert.equal(j.json.state, undefined);
-    }
-    const missing = await getJob(b.url, randomUUID());
-    assert.equal(missing.status, 404, missing.text);
   });
 
   test("no secrets configured: webhooks are accepted unsigned, a warning is logged at startup, /retry is 404", async () => {

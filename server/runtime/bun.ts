@@ -1,3 +1,4 @@
+import { onProcessSignals } from "./process-signals.ts";
 import type { Runtime } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -10,14 +11,5 @@ export const bunRuntime: Runtime = {
     const server = Bun.serve({ port, hostname, fetch, maxRequestBodySize: 64 * 1024 * 1024 });
     return Promise.resolve({ port: server.port, close: async () => server.stop() });
   },
-  onShutdownSignal(handler) {
-    let fired = false;
-    const once = (signal: string) => {
-      if (fired) return;
-      fired = true;
-      handler(signal);
-    };
-    process.on("SIGTERM", () => once("SIGTERM"));
-    process.on("SIGINT", () => once("SIGINT"));
-  },
+  onShutdownSignal: onProcessSignals,
 };

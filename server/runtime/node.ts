@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
+import { onProcessSignals } from "./process-signals.ts";
 import type { Runtime } from "./types.ts";
 
 export const nodeRuntime: Runtime = {
@@ -19,14 +20,5 @@ export const nodeRuntime: Runtime = {
       server.once("error", reject);
     });
   },
-  onShutdownSignal(handler) {
-    let fired = false;
-    const once = (signal: string) => {
-      if (fired) return;
-      fired = true;
-      handler(signal);
-    };
-    process.on("SIGTERM", () => once("SIGTERM"));
-    process.on("SIGINT", () => once("SIGINT"));
-  },
+  onShutdownSignal: onProcessSignals,
 };

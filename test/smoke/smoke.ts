@@ -1,9 +1,13 @@
-// The cross-runtime smoke subset: config load + one real sync, run as a plain script under Deno
+// The cross-runtime smoke subset: config load + one real sync per engine + the server taking a
+// webhook, run as a plain script under Deno
 // and Bun (npm test runs it after the Node suite). Prints "N passed, N failed" and exits non-zero
 // on any failure.
 import assert from "node:assert/strict";
 import { bridgeFixture, CANARY_SOURCE, CANARY_TARGET } from "../harness/bridge-fixture.ts";
 import { refsOf } from "../harness/git-cli.ts";
+import { createHmac } from "node:crypto";
+import { parseConfig } from "../../server/config/load-config.ts";
+import { startBridge } from "../../server/bridge.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -32,6 +36,51 @@ for (const engine of ["native", "isomorphic"] as const) {
     }
   });
 }
+
+check(`${runtime}: the server takes a signed Gitea webhook and mirrors the push`, async () => {
+  const fx = await bridgeFixture({});
+  const secret = "smoke-webhook-secret-31f9";
+  const config = parseConfig(
+    `providers:
+  src-host: { type: gitea, base_url: "${fx.source.url}", allow_insecure_http: true, allow_private_network: true,
+              credentials: { git_username: mirror, git_password: "\${SRC_PASS}" } }
+  dst-host: { type: git, base_url: "${fx.target.url}", allow_insecure_http: true, allow_private_network: true,
+              credentials: { git_username: mirror, git_password: "\${DST_PASS}" } }
+webhook: { gitea_secret: "\${WH}" }
+repos:
+  - { name: app, source: src-host, target: dst-host, source_path: team/app, target_path: mirror/app }
+`,
+    fx.configPath,
+    { ...fx.env, WH: secret },
+  );
+  const logs: string[] = [];
+  const bridge = await startBridge({ config, port: 0, hostname: "127.0.0.1", write: (l) => void logs.push(l) });
+  try {
+    const sha = await fx.src.commit("pushed before the webhook");
+    await fx.src.push("main");
+    const body = JSON.stringify({ ref: "refs/heads/main", after: sha, repository: { full_name: "team/app", html_url: `${fx.source.url}/team/app` } });
+    const signature = createHmac("sha256", secret).update(body).digest("hex");
+    const res = await fetch(`${bridge.url}/webhook/gitea`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Gitea-Event": "push", "X-Gitea-Delivery": "smoke-1", "X-Gitea-Signature": signature },
+      body,
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).status, "accepted");
+    const bad = await fetch(`${bridge.url}/webhook/gitea`, { method: "POST", headers: { "X-Gitea-Event": "push", "X-Gitea-Signature": "00" }, body });
+    assert.equal(bad.status, 401);
+    await bad.body?.cancel();
+    const deadline = Date.now() + 15000;
+    while ((await refsOf(fx.target.repoDir(fx.targetRepo)))["refs/heads/main"] !== sha) {
+      assert.ok(Date.now() < deadline, "the target was not updated within 15 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(!logs.join("").includes(secret) && !logs.join("").includes(CANARY_SOURCE));
+  } finally {
+    await bridge.stop(1000);
+    await fx.close();
+  }
+});
 
 let passed = 0;
 let failed = 0;

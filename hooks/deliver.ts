@@ -30,7 +30,6 @@ export interface DeliverDeps {
  * unreachable the remaining entries for it wait for the next run instead of timing out one by one.
  */
 export function hookSubmit(deps: DeliverDeps): Submit {
-  const git = tolerateMissingRef(deps.git);
   const synced = new Map<string, RefResult[]>();
   const down = new Map<string, SubmitOutcome>();
 
@@ -43,27 +42,26 @@ export function hookSubmit(deps: DeliverDeps): Submit {
     if (entry.mode === "notify") return notify(deps, entry);
 
     const key = `${repo.name}\0${resolved.direction}`;
-    const results: RefResult[] = [];
-    for (const u of entry.updates) {
-      if (down.has(key)) return down.get(key)!;
-      let refs = synced.get(`${key}\0${u.ref}`);
-      if (!refs) {
-        await claim.touch();
-        try {
-          refs = (await syncRepo({ git, resolveHost: deps.resolveHost, now: deps.now }, deps.config, {
-            repo: repo.name,
-            direction: resolved.direction,
-            ref: u.ref,
-          })).refs;
-        } catch (err) {
-          const outcome = failure(deps, repo, resolved.direction, err);
-          if (outcome.status === "retry") down.set(key, outcome);
-          return outcome;
-        }
-        synced.set(`${key}\0${u.ref}`, refs);
+    if (down.has(key)) return down.get(key)!;
+    // One sync for every ref of the push that this drain has not mirrored yet (a ref synced for
+    // an older entry already went across at its current tip).
+    const fresh = [...new Set(entry.updates.map((u) => u.ref))].filter((ref) => !synced.has(`${key}\0${ref}`));
+    if (fresh.length > 0) {
+      await claim.touch();
+      try {
+        const { refs } = await syncRepo({ git: deps.git, resolveHost: deps.resolveHost, now: deps.now }, deps.config, {
+          repo: repo.name,
+          direction: resolved.direction,
+          refs: fresh,
+        });
+        for (const ref of fresh) synced.set(`${key}\0${ref}`, refs.filter((r) => r.ref === ref));
+      } catch (err) {
+        const outcome = failure(deps, repo, resolved.direction, err);
+        if (outcome.status === "retry") down.set(key, outcome);
+        return outcome;
       }
-      results.push(...refs);
     }
+    const results = entry.updates.flatMap((u) => synced.get(`${key}\0${u.ref}`) ?? []);
     const to = resolved.direction === "source-to-target" ? repo.target : repo.source;
     return { status: "delivered", lines: [deps.redact(summaryLine(to, results))] };
   };
@@ -147,27 +145,4 @@ async function notify(deps: DeliverDeps, entry: SpoolEntry): Promise<SubmitOutco
     return { status: "retry", reason, lines: [`git-bridge: queued: bridge server answered ${res.status} (will retry)`] };
   }
   return { status: "failed", reason, lines: [`git-bridge: not sent: ${reason}`] };
-}
-
-/**
- * syncRepo with `ref` fetches exactly that ref from the sending side, and git fails such a fetch
- * when the ref is gone ("couldn't find remote ref"): a pushed delete could not be mirrored. When
- * the sending side confirms the ref is absent, this does what `fetch --prune` would have done to
- * the cache's copy, so the engine plans the delete by its own rules (only with prune, only while
- * the target is untouched). Every other failure stays a failure.
- */
-export function tolerateMissingRef(git: GitEngine): GitEngine {
-  const wrapped: GitEngine = Object.create(git);
-  wrapped.fetch = async (cacheDir, remote, spec, opts) => {
-    try {
-      return await git.fetch(cacheDir, remote, spec, opts);
-    } catch (err) {
-      const [ref] = spec.patterns;
-      if (spec.patterns.length !== 1 || !ref.startsWith("refs/") || /[*?[]/.test(ref)) throw err;
-      const there = await git.listRemote(remote, [ref], opts).catch(() => undefined);
-      if (!there || there.has(ref)) throw err;
-      await git.updateRefs(cacheDir, [{ ref: `${spec.namespace}/${ref.slice("refs/".length)}`, oid: null }]);
-    }
-  };
-  return wrapped;
 }

@@ -1,7 +1,7 @@
 // A drainSpool submit for the bridge server: each spooled ref update becomes a queued SyncRequest
 // (source "hook"), with the same delivery ids the notify route uses, so an entry the hook also
-// delivered is a duplicate rather than a second sync. Wiring it into server start-up is optional:
-//   await drainSpool(config.workDir, queueSubmit(config, queue));
+// delivered is a duplicate rather than a second sync. server/bridge.ts drains at start-up and
+// every minute.
 import type { Config } from "../server/config/types.ts";
 import type { SyncRequest } from "../server/queue/types.ts";
 import { hookDeliveryId, hookDirection } from "./protocol.ts";
@@ -12,6 +12,8 @@ export function queueSubmit(
   queue: { enqueue(req: SyncRequest): Promise<{ status: string; job: { id: string } }> },
 ): Submit {
   return async (entry) => {
+    // Entries spooled under another config (a second bridge sharing WORK_DIR) are not ours.
+    if (entry.config !== config.path) return { status: "skip" };
     const repo = config.repos.find((r) => r.name === entry.repo);
     if (!repo) return { status: "failed", reason: `unknown repo ${JSON.stringify(entry.repo)} in ${config.path}` };
     const resolved = hookDirection(repo, entry.side);

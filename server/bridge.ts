@@ -17,6 +17,8 @@ import { createSlackNotifier } from "./notify/slack-sender.ts";
 import { createQueue, type Queue } from "./queue/queue.ts";
 import type { Job } from "./queue/types.ts";
 import { currentRuntime, type Listener } from "./runtime/index.ts";
+import { drainSpool } from "../hooks/spool.ts";
+import { queueSubmit } from "../hooks/queue-submit.ts";
 
 export interface BridgeOptions {
   config: Config;
@@ -58,6 +60,13 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     log,
     run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
   });
+  // Pushes a post-receive hook spooled (its worker could not deliver them) become queued jobs:
+  // now, and every minute while the bridge runs.
+  const drain = () =>
+    drainSpool(config.workDir, queueSubmit(config, queue)).catch((err) => log.warn("hook spool drain failed", { error: String(err) }));
+  await drain();
+  const drainTimer = setInterval(drain, 60_000);
+  (drainTimer as { unref?: () => void }).unref?.();
   const slack = createSlackNotifier({ fetch: opts.fetch ?? fetch, log, redact, slackApiUrl: opts.slackApiUrl });
   queue.onFinished((job) => void notify(job));
 
@@ -114,6 +123,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       // /ready answers 503 from here on and new webhooks get 503 (not acknowledged), while
       // running syncs finish; whatever is still pending at the deadline stays journaled.
       stopping = true;
+      clearInterval(drainTimer);
       await queue.close({ deadlineMs });
       await listener.close().catch(() => {});
       log.info("git-bridge stopped");

@@ -53,7 +53,7 @@ test("fetch patterns: include globs become refspec patterns git accepts", () => 
   assert.deepEqual(fetchPatterns(["refs/heads/*", "refs/tags/*"]), ["refs/heads/*", "refs/tags/*"]);
   assert.deepEqual(fetchPatterns(["refs/heads/release-*"]), ["refs/heads/release-*"]);
   assert.deepEqual(fetchPatterns(["refs/heads/*/x-*"]), ["refs/heads/*"]);
-  assert.deepEqual(fetchPatterns(["refs/heads/*"], "refs/heads/main"), ["refs/heads/main"]);
+  assert.deepEqual(fetchPatterns(["refs/heads/*"], ["refs/heads/main"]), ["refs/heads/main"]);
 });
 
 test("git's environment carries credentials for the helper only, and hardening config", () => {

@@ -23,6 +23,8 @@ export interface SyncOptions {
   /** auto (or absent): the repo's own direction, both ways for bidirectional repos. */
   direction?: Direction | "auto";
   ref?: string;
+  /** Several refs in one sync (a post-receive hook's updates); combined with `ref` if both given. */
+  refs?: string[];
   /** An outer cancel (server shutdown); the timeout from mirror.timeout_seconds applies anyway. */
   signal?: AbortSignal;
 }
@@ -43,7 +45,8 @@ const fromNs = (ns: string, refs: RefMap): RefMap =>
 export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
   const repo = findRepo(config, opts.repo);
-  if (opts.ref !== undefined) assertRefName(opts.ref);
+  const refs = opts.ref !== undefined || opts.refs ? [...new Set([...(opts.refs ?? []), ...(opts.ref ? [opts.ref] : [])])] : undefined;
+  refs?.forEach(assertRefName);
   const only = resolveDirection(repo, opts.direction);
   const remotes = {
     source: await remoteFor(config, repo.source, repo.sourcePath, deps.resolveHost),
@@ -51,7 +54,7 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
   };
   const timeoutMs = config.mirror.timeoutSeconds * 1000;
 
-  const refs = await withRepoLock(config.workDir, repo.name, timeoutMs, async () => {
+  const results = await withRepoLock(config.workDir, repo.name, timeoutMs, async () => {
     const controller = new AbortController();
     const timer = setTimeout(
       () => controller.abort(new TimeoutError(`sync of ${repo.name} passed mirror.timeout_seconds (${config.mirror.timeoutSeconds}s) and was stopped`)),
@@ -60,7 +63,7 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
     const onOuterAbort = () => controller.abort(opts.signal?.reason);
     opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
     try {
-      return await runLocked(deps, config, repo, remotes, only, opts.ref, controller.signal);
+      return await runLocked(deps, config, repo, remotes, only, refs, controller.signal);
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onOuterAbort);
@@ -70,7 +73,7 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
     repo: repo.name,
     direction: only ?? repo.direction,
     duration_ms: Date.now() - started,
-    refs,
+    refs: results,
   };
 }
 
@@ -91,8 +94,8 @@ async function remoteFor(config: Config, providerName: string, path: string, res
 }
 
 /** Fetch refspec patterns git understands (one `*`), widened from the include globs where needed. */
-export function fetchPatterns(include: string[], ref?: string): string[] {
-  if (ref) return [ref];
+export function fetchPatterns(include: string[], refs?: string[]): string[] {
+  if (refs) return refs;
   return [...new Set(include.map((g) => {
     const first = g.search(/[*?[]/);
     if (first < 0) return g;
@@ -107,13 +110,13 @@ async function runLocked(
   repo: RepoConfig,
   remotes: Record<Side, Remote>,
   only: Direction | undefined,
-  ref: string | undefined,
+  refs: string[] | undefined,
   signal: AbortSignal,
 ): Promise<RefResult[]> {
   const git = deps.git;
   const cache = join(config.workDir, "cache", `${repo.name}.git`);
   await git.ensureCache(cache);
-  const patterns = fetchPatterns(repo.refsInclude, ref);
+  const patterns = fetchPatterns(repo.refsInclude, refs);
 
   // Fetch the objects of every side that may send; a side that only receives needs just its
   // ref advertisement. Both run at once.
@@ -121,9 +124,9 @@ async function runLocked(
   const sends = (side: Side) => !flows || (side === "source") === (flows === "source-to-target");
   const read = async (side: Side): Promise<RefMap> => {
     if (sends(side)) {
-      await git.fetch(cache, remotes[side], { patterns, namespace: NS[side], prune: !ref }, { signal });
+      await git.fetch(cache, remotes[side], { patterns, namespace: NS[side], prune: !refs }, { signal });
       const all = fromNs(NS[side], await git.readRefs(cache, NS[side]));
-      return ref ? new Map([...all].filter(([r]) => r === ref)) : all;
+      return refs ? new Map([...all].filter(([r]) => refs.includes(r))) : all;
     }
     return git.listRemote(remotes[side], patterns, { signal });
   };
@@ -140,7 +143,7 @@ async function runLocked(
     ledger,
     direction: repo.direction,
     only,
-    refs: ref ? [ref] : undefined,
+    refs,
     scope: (r) => scopeReason(repo, r),
     pin: (r) => pinFor(repo, r),
     prune: repo.prune,

@@ -222,3 +222,32 @@ describe("POST /hooks/post-receive without hooks.secret", () => {
     }
   });
 });
+
+describe("the bridge server drains the hook spool", () => {
+  test("a push spooled while nothing could deliver it is mirrored once the server starts", async () => {
+    const hf = await hookFixture();
+    let bridge: RunningBridge | undefined;
+    try {
+      const head = await hf.src.commit("spooled before the server started");
+      await hf.src.git("push", "--quiet", "origin", "main");
+      await writeSpoolEntry(hf.workDir, {
+        version: 1,
+        id: newSpoolId(),
+        repo: "app",
+        side: "source",
+        mode: "push",
+        config: hf.configPath,
+        updates: [{ old: ZERO, new: head, ref: "refs/heads/main" }],
+        created_at: new Date().toISOString(),
+        attempts: 0,
+      });
+      const config = await loadConfig({ path: hf.configPath, env: hf.env });
+      bridge = await startBridge({ config, port: 0, hostname: "127.0.0.1", write: () => {} });
+      await mirrored(hf, "refs/heads/main", head);
+      assert.ok(bridge.queue.list().some((j) => j.request.source === "hook" && j.request.ref === "refs/heads/main"));
+    } finally {
+      await bridge?.stop(5000);
+      await hf.close();
+    }
+  });
+});

@@ -185,6 +185,16 @@ export function syncSuite(engine: Engine): void {
       }
     });
 
+    test("--ref for a ref deleted on the source mirrors the delete (with prune)", async () => {
+      await fx.writeConfig({ engine, repoExtra: "    prune: true" });
+      await fx.src.push("--delete", "only-this");
+      const { code, result } = await syncJson(fx, "--ref", "refs/heads/only-this");
+      assert.equal(code, 0);
+      assert.deepEqual(result.refs.map((r) => [r.ref, r.action]), [["refs/heads/only-this", "deleted"]]);
+      assert.ok(!("refs/heads/only-this" in await refsOf(fx.target.repoDir(fx.targetRepo))));
+      await fx.writeConfig({ engine });
+    });
+
     test("refs.exclude filters refs and never pushes them", async () => {
       await fx.writeConfig({ engine, repoExtra: "    refs:\n      exclude: [\"refs/heads/wip/*\"]" });
       await fx.src.git("branch", "wip/secret-experiment");

@@ -72,11 +72,13 @@ export function createIsomorphicEngine(deps: IsomorphicEngineDeps = {}): GitEngi
 
       const local = await readLocalRefs(cacheDir, ns);
       const updates: Array<{ ref: string; oid: string | null }> = [];
-      if (spec.prune) {
-        for (const ref of local.keys()) {
-          const remoteName = `refs/${ref.slice(ns.length + 1)}`;
-          if (matchesAny(remoteName, spec.patterns) && !adv.refs.has(remoteName)) updates.push({ ref, oid: null });
-        }
+      for (const ref of local.keys()) {
+        const remoteName = `refs/${ref.slice(ns.length + 1)}`;
+        // Like git: --prune drops refs the patterns no longer find; an exact ref the remote lacks
+        // was deleted, so its copy goes whether or not the fetch prunes.
+        const gone = !adv.refs.has(remoteName) &&
+          (spec.prune ? matchesAny(remoteName, spec.patterns) : spec.patterns.includes(remoteName));
+        if (gone) updates.push({ ref, oid: null });
       }
       for (const [name, oid] of remoteRefs) {
         const ref = `${ns}/${name.slice("refs/".length)}`;

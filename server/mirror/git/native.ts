@@ -32,24 +32,36 @@ export function createNativeEngine(): GitEngine {
     },
 
     async fetch(cacheDir, remote, spec, opts) {
-      const refspecs = spec.patterns.map((p) => `+${p}:${toNamespace(spec.namespace, p)}`);
-      await runGit({
-        args: local(
-          cacheDir,
-          "fetch",
-          "--quiet",
-          "--no-tags",
-          "--no-write-fetch-head",
-          "--no-recurse-submodules",
-          ...(spec.prune ? ["--prune"] : []),
-          "--",
-          remote.url,
-          ...refspecs,
-        ),
-        auth: remote.auth,
-        signal: opts?.signal,
-        url: remote.url,
-      });
+      let patterns = spec.patterns;
+      // git refuses a whole fetch over one exact ref the remote lacks ("couldn't find remote ref"):
+      // such a ref was deleted, so drop its local copy and fetch the rest.
+      for (let attempt = 0; attempt <= spec.patterns.length && patterns.length > 0; attempt++) {
+        try {
+          await runGit({
+            args: local(
+              cacheDir,
+              "fetch",
+              "--quiet",
+              "--no-tags",
+              "--no-write-fetch-head",
+              "--no-recurse-submodules",
+              ...(spec.prune ? ["--prune"] : []),
+              "--",
+              remote.url,
+              ...patterns.map((p) => `+${p}:${toNamespace(spec.namespace, p)}`),
+            ),
+            auth: remote.auth,
+            signal: opts?.signal,
+            url: remote.url,
+          });
+          return;
+        } catch (err) {
+          const missing = String((err as { data?: { stderr?: string } }).data?.stderr ?? "").match(/couldn't find remote ref (\S+)/)?.[1];
+          if (!missing || !patterns.includes(missing)) throw err;
+          await runGit({ args: local(cacheDir, "update-ref", "-z", "--stdin"), stdin: `delete ${toNamespace(spec.namespace, missing)}\0\0` });
+          patterns = patterns.filter((p) => p !== missing);
+        }
+      }
     },
 
     async readRefs(cacheDir, prefix) {

@@ -17,7 +17,10 @@ export interface Remote {
 
 /** Which remote refs to fetch and where to keep them in the cache. */
 export interface FetchSpec {
-  /** Remote ref patterns with at most one `*`, e.g. `refs/heads/*`, or exact ref names. */
+  /**
+   * Remote ref patterns with at most one `*`, e.g. `refs/heads/*`, or exact ref names. An exact
+   * name the remote does not have is not an error: its local copy is removed, since it is gone.
+   */
   patterns: string[];
   /** Local namespace; remote `refs/heads/x` lands at `<namespace>/heads/x`. */
   namespace: string;

@@ -2,6 +2,7 @@
 // refs between the same two smart-HTTP servers — in the same run. Prints medians and ratios.
 //   npm run bench                 (both engines, small and large repos)
 //   npm run bench -- --quick      (small repo only)
+//   npm run bench -- --engine=native|isomorphic
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,9 @@ const SHAPES: Array<[string, RepoShape]> = [
   ["small (50 commits, 3 branches, 10 tags)", { commits: 50, branches: 3, tags: 10 }],
   ...(quick ? [] : [["large (5,000 commits, 20 branches, 200 tags)", { commits: 5000, branches: 20, tags: 200 }] as [string, RepoShape]]),
 ];
-const ENGINES: Array<[string, () => GitEngine]> = [["native", createNativeEngine], ["isomorphic", createIsomorphicEngine]];
+const engineFilter = process.argv.find((a) => a.startsWith("--engine="))?.slice("--engine=".length);
+const ENGINES: Array<[string, () => GitEngine]> = ([["native", createNativeEngine], ["isomorphic", createIsomorphicEngine]] as Array<[string, () => GitEngine]>)
+  .filter(([name]) => !engineFilter || name === engineFilter);
 const REPEAT = quick ? 3 : 5;
 const USER = { username: "bench", password: "bench-token-0123456789" };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

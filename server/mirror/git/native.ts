@@ -1,7 +1,7 @@
 // The GitEngine on the native git CLI: deltified packs and one request for many refs, so a sync
 // costs about what a hand-written `git fetch` + `git push` costs.
-import { access, mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { access, mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { classify, runGit } from "./git-process.ts";
 import type { GitEngine, PushRefResult, PushUpdate, RefMap, Remote } from "./types.ts";
 
@@ -121,11 +121,12 @@ export function createNativeEngine(): GitEngine {
 
     async push(cacheDir, remote, updates, opts) {
       if (updates.length === 0) return [];
+      const view = await pushView(cacheDir);
       // One --force-with-lease per ref and plain refspecs: a `+` would override the lease.
       const leases = updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOid ?? ""}`);
       const refspecs = updates.map((u) => `${u.newOid ?? ""}:${u.ref}`);
       const r = await runGit({
-        args: local(cacheDir, "push", "--porcelain", "--no-verify", ...leases, "--", remote.url, ...refspecs),
+        args: local(view, "push", "--porcelain", "--no-verify", ...leases, "--", remote.url, ...refspecs),
         auth: remote.auth,
         signal: opts?.signal,
         url: remote.url,
@@ -134,6 +135,24 @@ export function createNativeEngine(): GitEngine {
       return readPorcelain(r, updates, remote);
     },
   };
+}
+
+/**
+ * A ref-less repository that borrows the cache's objects (alternates). git matches every explicit
+ * refspec and every lease against all local refs, so pushing from the cache itself — hundreds of
+ * namespaced, ledger and backup refs — costs time that grows with refs × updates (measured: 220
+ * refs pushed in ~470 ms from the cache, ~340 ms from here). Refspecs name SHAs, so no ref is needed.
+ */
+async function pushView(cacheDir: string): Promise<string> {
+  const view = join(cacheDir, "bridge", "push-view.git");
+  const alternates = join(view, "objects", "info", "alternates");
+  if (await access(alternates).then(() => true, () => false)) return view;
+  // The three things that make a directory a git repository; no `git init` process needed.
+  await mkdir(join(view, "refs"), { recursive: true });
+  await mkdir(join(view, "objects", "info"), { recursive: true });
+  await writeFile(join(view, "HEAD"), "ref: refs/heads/main\n");
+  await writeFile(alternates, `${resolve(cacheDir, "objects")}\n`);
+  return view;
 }
 
 /** `git push --porcelain` lines: `<flag>\t<src>:<dst>\t<summary>`. Exit code 1 only means "some ref". */

@@ -11,7 +11,7 @@ export const CANARY_SOURCE = "canary-src-7f3a9c1e2b4d6f80";
 export const CANARY_TARGET = "canary-dst-51e8b0a4c7d2e963";
 
 export interface FixtureOptions {
-  engine?: "native" | "isomorphic";
+  engine?: "native" | "isomorphic" | "auto";
   direction?: "source-to-target" | "target-to-source" | "bidirectional";
   /** Extra YAML lines indented under the repo entry. */
   repoExtra?: string;

@@ -5,9 +5,12 @@ import { createNativeEngine } from "./native.ts";
 import { createIsomorphicEngine } from "./isomorphic.ts";
 import type { GitEngine } from "./types.ts";
 
-export async function selectEngine(choice: "native" | "isomorphic" | "auto"): Promise<GitEngine> {
+export async function selectEngine(
+  choice: "native" | "isomorphic" | "auto",
+  gitRuns: () => Promise<boolean> = hasGit,
+): Promise<GitEngine> {
   if (choice === "isomorphic") return createIsomorphicEngine();
-  if (choice === "native" || (await hasGit())) return createNativeEngine();
+  if (choice === "native" || (await gitRuns())) return createNativeEngine();
   return createIsomorphicEngine();
 }
 

@@ -93,7 +93,7 @@ export function parse(raw: Uint8Array, headers: HeadersLike): ParsedDelivery {
     if (refType !== "branch") {
       return compact({ kind: "ignored", reason: `delete of a ${refType ?? "ref"} arrives as a push event too`, deliveryId });
     }
-    // DeletePayload.Ref is the SHORT name ("FIXME: should it be a full ref name?" in notifier.go).
+    // DeletePayload.Ref is the SHORT name (notifier.go itself wonders whether it should be a full one).
     const name = requireStr(body, "ref", "gitea");
     return compact({
       kind: "push",

@@ -1,10 +1,19 @@
 // Test helpers for the hook suites (test/integration/hooks-*.test.ts): a bridge fixture with an
-// env file for the hook, pushes that report their stderr and duration, direct shim runs, polling.
+// env file for the hook, pushes that report their stderr and duration, direct shim runs, polling,
+// and the canary check a suite ends with.
+import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BridgeFixture, bridgeFixture, CANARY_SOURCE, CANARY_TARGET, type FixtureOptions } from "../test/harness/bridge-fixture.ts";
-import { refsOf } from "../test/harness/git-cli.ts";
+import {
+  type BridgeFixture,
+  bridgeFixture,
+  CANARY_SOURCE,
+  CANARY_TARGET,
+  filesContaining,
+  type FixtureOptions,
+} from "../test/harness/bridge-fixture.ts";
+import { GIT_TEST_ENV, refsOf } from "../test/harness/git-cli.ts";
 import { listSpool, type SpoolEntry } from "./spool.ts";
 
 export interface Run {
@@ -30,20 +39,16 @@ export interface HookFixture extends BridgeFixture {
   pushOutputs: string[];
 }
 
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "Test Author",
-  GIT_AUTHOR_EMAIL: "author@example.com",
-  GIT_COMMITTER_NAME: "Test Committer",
-  GIT_COMMITTER_EMAIL: "committer@example.com",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_TERMINAL_PROMPT: "0",
-};
+/** The object name a hook's input line gives for the side that is missing: old of a created ref, new of a deleted one. */
+export const ZERO = "0".repeat(40);
+
+/** The one line a push-mode hook prints for the pusher after a mirror (or a hand-off to the worker). */
+export const FEEDBACK = /git-bridge: (mirrored to dst-host: \d+ refs?|mirroring in the background)/;
 
 export function runGitTimed(cwd: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const t = performance.now();
-    execFile("git", args, { cwd, env: { ...process.env, ...GIT_ENV } }, (err, stdout, stderr) => {
+    execFile("git", args, { cwd, env: { ...process.env, ...GIT_TEST_ENV } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, ms: performance.now() - t });
     });
   });
@@ -116,4 +121,19 @@ export async function workersDone(hf: HookFixture, n: number, timeoutMs = 20_000
     const claimed = (await readdir(join(hf.workDir, "spool")).catch(() => [] as string[])).some((f) => f.includes(".claim-"));
     return done >= n && !claimed;
   }, timeoutMs);
+}
+
+/**
+ * Ends a suite: no git password in anything the CLI or the pushers saw, nor in a file under
+ * WORK_DIR (the spool, the hook log, the results) or the source repo (the shim); then closes.
+ */
+export async function canaryCheckAndClose(hf: HookFixture): Promise<void> {
+  for (const t of [...hf.outputs, ...hf.pushOutputs]) {
+    assert.ok(!t.includes(CANARY_SOURCE) && !t.includes(CANARY_TARGET), "a git password leaked into output");
+  }
+  for (const dir of [hf.workDir, hf.sourceDir]) {
+    assert.deepEqual(await filesContaining(dir, CANARY_SOURCE), []);
+    assert.deepEqual(await filesContaining(dir, CANARY_TARGET), []);
+  }
+  await hf.close();
 }

@@ -1,5 +1,6 @@
 // A whole bridge set-up for integration tests: two real git smart-HTTP servers with their own
 // canary credentials, a config.yaml pointing at them, and the CLI run in-process.
+import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,4 +153,14 @@ export async function filesContaining(dir: string, needle: string): Promise<stri
   };
   await walk(dir);
   return hits;
+}
+
+/** Ends a suite: the canary credentials never reached CLI output or a file under WORK_DIR; then closes. */
+export async function checkCanariesAndClose(fx: BridgeFixture): Promise<void> {
+  for (const out of fx.outputs) {
+    assert.ok(!out.includes(CANARY_SOURCE) && !out.includes(CANARY_TARGET), "a canary token leaked into CLI output");
+  }
+  assert.deepEqual(await filesContaining(fx.workDir, CANARY_SOURCE), []);
+  assert.deepEqual(await filesContaining(fx.workDir, CANARY_TARGET), []);
+  await fx.close();
 }

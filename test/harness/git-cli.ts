@@ -4,7 +4,8 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-const TEST_ENV = {
+/** The environment of every test-side git command: fixed identities, no system or user config, no prompts. */
+export const GIT_TEST_ENV = {
   GIT_AUTHOR_NAME: "Test Author",
   GIT_AUTHOR_EMAIL: "author@example.com",
   GIT_COMMITTER_NAME: "Test Committer",
@@ -19,7 +20,7 @@ export function git(cwd: string, ...args: string[]): Promise<string> {
     execFile(
       "git",
       args,
-      { cwd, env: { ...process.env, ...TEST_ENV }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...process.env, ...GIT_TEST_ENV }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`git ${args.join(" ")} failed: ${stderr || err.message}`));
         else resolve(stdout.trim());

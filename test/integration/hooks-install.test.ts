@@ -7,9 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git } from "../harness/git-cli.ts";
-import { hookFixture, type HookFixture, mirrored, runShim, waitFor, workersDone } from "../../hooks/test-kit.ts";
-
-const ZERO = "0".repeat(40);
+import { hookFixture, type HookFixture, mirrored, runShim, waitFor, workersDone, ZERO } from "../../hooks/test-kit.ts";
 
 const listing = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).sort();
 

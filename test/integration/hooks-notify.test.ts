@@ -13,10 +13,9 @@ import type { Job, SyncRequest } from "../../server/queue/types.ts";
 import { signNotification } from "../../hooks/protocol.ts";
 import { queueSubmit } from "../../hooks/queue-submit.ts";
 import { drainSpool, newSpoolId, writeSpoolEntry } from "../../hooks/spool.ts";
-import { hookFixture, type HookFixture, mirrored, waitFor, workersDone } from "../../hooks/test-kit.ts";
+import { hookFixture, type HookFixture, mirrored, waitFor, workersDone, ZERO } from "../../hooks/test-kit.ts";
 
 const SECRET = "canary-hook-secret-3b9d0e7a51c2";
-const ZERO = "0".repeat(40);
 const hooksYaml = (url: string) => `hooks:\n  secret: "\${HOOK_SECRET}"\n  server_url: "${url}"\n`;
 
 async function freePort(): Promise<number> {

@@ -1,40 +1,31 @@
 // The post-receive hook in push mode, end to end: a real `git push` over smart HTTP into a bare
-// repo whose hook (installed by `git-bridge hooks install`) runs the engine against a real target.
+// repo whose hook (installed by `git-bridge hooks install`) runs the engine against a real target;
+// and what the hook adds to a push. Chaining existing hooks and the server layouts:
+// hooks-layouts.test.ts.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CANARY_SOURCE, CANARY_TARGET, filesContaining } from "../harness/bridge-fixture.ts";
+import { CANARY_SOURCE, CANARY_TARGET } from "../harness/bridge-fixture.ts";
 import { git } from "../harness/git-cli.ts";
-import { hookFixture, type HookFixture, mirrored, runShim, waitFor, workersDone } from "../../hooks/test-kit.ts";
-
-const ZERO = "0".repeat(40);
-const FEEDBACK = /git-bridge: (mirrored to dst-host: \d+ refs?|mirroring in the background)/;
-
-function assertNoCanaries(texts: string[]) {
-  for (const t of texts) {
-    assert.ok(!t.includes(CANARY_SOURCE) && !t.includes(CANARY_TARGET), "a git password leaked into output");
-  }
-}
-
-async function canaryCheck(hf: HookFixture) {
-  assertNoCanaries([...hf.outputs, ...hf.pushOutputs]);
-  // WORK_DIR holds the spool, the hook log and the results; the repos hold the shim.
-  for (const dir of [hf.workDir, hf.sourceDir]) {
-    assert.deepEqual(await filesContaining(dir, CANARY_SOURCE), []);
-    assert.deepEqual(await filesContaining(dir, CANARY_TARGET), []);
-  }
-}
+import {
+  canaryCheckAndClose,
+  FEEDBACK,
+  hookFixture,
+  type HookFixture,
+  mirrored,
+  runShim,
+  waitFor,
+  workersDone,
+  ZERO,
+} from "../../hooks/test-kit.ts";
 
 describe("post-receive hook, push mode", () => {
   let hf: HookFixture;
   before(async () => {
     hf = await hookFixture();
   });
-  after(async () => {
-    await canaryCheck(hf);
-    await hf.close();
-  });
+  after(() => canaryCheckAndClose(hf));
 
   test("a push is mirrored within seconds, only the pushed refs, with one line for the pusher", async () => {
     // Pushed before the hook existed: a full sync would mirror it, the hook must not.
@@ -160,148 +151,12 @@ describe("post-receive hook, push mode", () => {
   });
 });
 
-describe("post-receive hook, existing hooks and layouts", () => {
-  let hf: HookFixture;
-  before(async () => {
-    hf = await hookFixture();
-  });
-  after(async () => {
-    await canaryCheck(hf);
-    await hf.close();
-  });
-
-  const MARKER_HOOK = (marker: string) => `#!/bin/sh\n# the server's own post-receive\ncat >> '${marker}'\necho "own hook ran: $#" >&2\nexit 3\n`;
-
-  test("an existing post-receive is chained: it still runs with the same stdin and exit status; uninstall restores it exactly", async () => {
-    const marker = join(hf.dir, "marker.txt");
-    const hook = join(hf.sourceDir, "hooks", "post-receive");
-    const original = MARKER_HOOK(marker);
-    await writeFile(hook, original);
-    await chmod(hook, 0o750);
-    const before = await stat(hook);
-
-    const inst = await hf.install();
-    assert.equal(inst.code, 0, inst.stderr);
-    assert.match(inst.stdout, /the existing post-receive was moved to .*post-receive\.git-bridge-chained/);
-    assert.equal(await readFile(join(hf.sourceDir, "hooks", "post-receive.git-bridge-chained"), "utf8"), original);
-
-    const sha = await hf.src.commit("one");
-    const r = await hf.push("main");
-    assert.match(r.stderr, /own hook ran: 0/);
-    assert.match(r.stderr, FEEDBACK);
-    await mirrored(hf, "refs/heads/main", sha);
-    assert.equal(await readFile(marker, "utf8"), `${ZERO} ${sha} refs/heads/main\n`);
-
-    // The chained hook's exit status is the shim's (git ignores it for post-receive, others may not).
-    const direct = await runShim(hook, hf.sourceDir, `${sha} ${sha} refs/heads/main\n`);
-    assert.equal(direct.code, 3);
-
-    // Twice more: still one shim, the chain not doubled, the own hook run once per push.
-    assert.equal((await hf.install()).code, 0);
-    assert.equal((await hf.install()).code, 0);
-    const files = (await readdir(join(hf.sourceDir, "hooks"))).filter((f) => f.startsWith("post-receive"));
-    assert.deepEqual(files.sort(), ["post-receive", "post-receive.git-bridge-chained"]);
-    assert.equal(await readFile(join(hf.sourceDir, "hooks", "post-receive.git-bridge-chained"), "utf8"), original);
-    const sha2 = await hf.src.commit("two");
-    await hf.push("main");
-    await mirrored(hf, "refs/heads/main", sha2);
-    assert.equal((await readFile(marker, "utf8")).split("\n").filter(Boolean).length, 3, "the own hook ran more than once per push");
-
-    const un = await hf.cli("hooks", "uninstall", hf.sourceDir);
-    assert.equal(un.code, 0, un.stderr);
-    assert.match(un.stdout, /put back the hook it chained/);
-    assert.equal(await readFile(hook, "utf8"), original);
-    const after = await stat(hook);
-    assert.equal(after.mode, before.mode);
-    assert.equal(after.mtimeMs, before.mtimeMs);
-    assert.deepEqual((await readdir(join(hf.sourceDir, "hooks"))).filter((f) => f.startsWith("post-receive")), ["post-receive"]);
-    assert.match((await hf.cli("hooks", "uninstall", hf.sourceDir)).stdout, /nothing to do/);
-
-    await workersDone(hf, 3); // two pushes and the direct run
-    const sha3 = await hf.src.commit("no hook now");
-    await hf.push("main");
-    await new Promise((res) => setTimeout(res, 500));
-    assert.notEqual((await hf.targetRefs())["refs/heads/main"], sha3, "mirrored after uninstall");
-  });
-
-  test("Gitea layout: installed as its own file in hooks/post-receive.d/, Gitea's runner untouched", async () => {
-    const dotD = join(hf.sourceDir, "hooks", "post-receive.d");
-    await mkdir(dotD, { recursive: true });
-    // Gitea's generated hooks/post-receive (modules/repository/hooks.go): run each post-receive.d entry.
-    const runner = `#!/usr/bin/env bash
-# AUTO GENERATED BY GITEA, DO NOT MODIFY
-data=$(cat)
-exitcodes=""
-hookname=$(basename $0)
-GIT_DIR=\${GIT_DIR:-$(dirname $0)/..}
-
-for hook in \${GIT_DIR}/hooks/\${hookname}.d/*; do
-  test -x "\${hook}" && test -f "\${hook}" || continue
-  echo "\${data}" | "\${hook}"
-  exitcodes="\${exitcodes} $?"
-done
-
-for i in \${exitcodes}; do
-  [ \${i} -eq 0 ] || exit \${i}
-done
-`;
-    const runnerPath = join(hf.sourceDir, "hooks", "post-receive");
-    await writeFile(runnerPath, runner);
-    await chmod(runnerPath, 0o755);
-    const giteaOwn = join(dotD, "gitea");
-    await writeFile(giteaOwn, `#!/bin/sh\ncat > '${join(hf.dir, "gitea-ran")}'\n`);
-    await chmod(giteaOwn, 0o755);
-
-    const inst = await hf.install();
-    assert.equal(inst.code, 0, inst.stderr);
-    assert.match(inst.stdout, /post-receive\.d\/git-bridge \(gitea-dir layout\)/);
-    assert.equal(await readFile(runnerPath, "utf8"), runner);
-    assert.equal((await hf.install()).code, 0);
-    assert.deepEqual((await readdir(dotD)).sort(), ["git-bridge", "gitea"]);
-
-    const st = await hf.cli("hooks", "status", hf.sourceDir, "--json");
-    assert.equal(st.code, 0);
-    const status = JSON.parse(st.stdout);
-    assert.equal(status.hooks.length, 1);
-    assert.equal(status.hooks[0].layout, "gitea-dir");
-    assert.equal(status.hooks[0].settings.repo, "app");
-
-    const sha = await hf.src.commit("through gitea's runner");
-    const r = await hf.push("main");
-    assert.match(r.stderr, FEEDBACK);
-    await mirrored(hf, "refs/heads/main", sha);
-    assert.match(await readFile(join(hf.dir, "gitea-ran"), "utf8"), /refs\/heads\/main/);
-
-    assert.equal((await hf.cli("hooks", "uninstall", hf.sourceDir)).code, 0);
-    assert.deepEqual(await readdir(dotD), ["gitea"]);
-    assert.equal(await readFile(runnerPath, "utf8"), runner);
-    assert.equal((await hf.cli("hooks", "status", hf.sourceDir)).code, 3);
-  });
-
-  test("core.hooksPath in the repo's config is where the hook goes (and where git runs it from)", async () => {
-    await git(hf.sourceDir, "config", "core.hooksPath", "server-hooks");
-    const inst = await hf.install();
-    assert.equal(inst.code, 0, inst.stderr);
-    assert.match(inst.stdout, /server-hooks\/post-receive \(hooks-path layout\)/);
-    const sha = await hf.src.commit("via hooksPath");
-    const r = await hf.push("main");
-    assert.match(r.stderr, FEEDBACK);
-    await mirrored(hf, "refs/heads/main", sha);
-    assert.equal((await hf.cli("hooks", "uninstall", hf.sourceDir)).code, 0);
-    await assert.rejects(stat(join(hf.sourceDir, "server-hooks", "post-receive")));
-    await git(hf.sourceDir, "config", "--unset", "core.hooksPath");
-  });
-});
-
 describe("push overhead", () => {
   let hf: HookFixture;
   before(async () => {
     hf = await hookFixture();
   });
-  after(async () => {
-    await canaryCheck(hf);
-    await hf.close();
-  });
+  after(() => canaryCheckAndClose(hf));
 
   test("the hook adds well under the budget to `git push`", async (t) => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

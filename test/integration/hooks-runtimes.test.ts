@@ -7,9 +7,8 @@ import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { CANARY_SOURCE, CANARY_TARGET, filesContaining } from "../harness/bridge-fixture.ts";
 import { git } from "../harness/git-cli.ts";
-import { hookFixture, type HookFixture, mirrored, runShim, waitFor } from "../../hooks/test-kit.ts";
+import { hookFixture, type HookFixture, mirrored, runShim, waitFor, ZERO } from "../../hooks/test-kit.ts";
 
-const ZERO = "0".repeat(40);
 const lastRuntime = (log: string) => [...log.matchAll(/"msg":"hook worker done","runtime":"(\w+)"/g)].at(-1)?.[1];
 
 function which(name: string): Promise<string> {

@@ -4,8 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { git, type WorkTree, workTree } from "../harness/git-cli.ts";
+import { git, type WorkTree } from "../harness/git-cli.ts";
 import { type CountingProxy, startCountingProxy } from "./server-fakes.ts";
 import {
   canaryFiles,
@@ -13,11 +12,12 @@ import {
   fetchesOf,
   findCanaries,
   type Hosts,
+  mirrorRepo,
   pollUntil,
   pushesOf,
   SECRETS_YAML,
+  startBridgeOn,
   startHosts,
-  startTestBridge,
   type TestBridge,
   transcript,
   waitJob,
@@ -37,10 +37,8 @@ describe("bridge server under bursts", () => {
   before(async () => {
     hosts = await startHosts("gb-burst-");
     proxy = await startCountingProxy(hosts.source, 0);
-    await hosts.source.createRepo("team/burst");
-    await hosts.target.createRepo("mirror/burst");
-    await Promise.all(REPOS.flatMap((r) => [hosts.source.createRepo(`team/${r}`), hosts.target.createRepo(`mirror/${r}`)]));
-    wt = await workTree(join(hosts.dir, "wt"), hosts.source.authedUrl("team/burst"));
+    await hosts.createRepos(["team/burst", ...REPOS.map((r) => `team/${r}`)], ["burst", ...REPOS]);
+    wt = await hosts.sourceTree("wt", "team/burst");
     const yaml = configYaml({
       providers: {
         // The bridge reaches the source through the proxy; the webhook payloads name the proxy's host.
@@ -48,13 +46,13 @@ describe("bridge server under bursts", () => {
         dst: { type: "git", baseUrl: hosts.target.url, user: "mirror", passVar: "DST_PASS" },
       },
       repos: [
-        { name: "burst", source: "gt", target: "dst", sourcePath: "team/burst", targetPath: "mirror/burst" },
-        ...REPOS.map((r) => ({ name: r, source: "gt", target: "dst", sourcePath: `team/${r}`, targetPath: `mirror/${r}` })),
+        mirrorRepo("burst", "gt", "team/burst"),
+        ...REPOS.map((r) => mirrorRepo(r, "gt", `team/${r}`)),
       ],
       concurrency: CONCURRENCY,
       top: SECRETS_YAML,
     });
-    b = await startTestBridge({ yaml, env: hosts.env, workDir: join(hosts.dir, "work") });
+    b = await startBridgeOn(hosts, yaml);
   });
 
   after(async () => {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GitServer } from "../harness/git-server.ts";
-import { transcript } from "./server-kit.ts";
+import { transcript } from "./server-hosts.ts";
 
 export interface Recorded {
   method: string;

@@ -1,10 +1,13 @@
 // Real webhook payloads for the bridge-server tests, signed as their senders sign them. Only the
 // repository URL / name fields (and, where a test needs another branch, the ref) are changed, so
 // that the host in the payload is the test git server's and the bridge's host matching applies.
+// payloadMirrorsYaml is the config that mirrors the repos they name.
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { call, CANARY } from "./server-kit.ts";
+import { configYaml, mirrorRepo, SECRETS_YAML, standardProviders } from "./server-config.ts";
+import { CANARY, type Hosts } from "./server-hosts.ts";
+import { call } from "./server-http.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -15,6 +18,24 @@ export const githubExample = (event: string, pick: (p: Json) => boolean = () => 
   if (!found) throw new Error(`@octokit/webhooks-examples has no matching ${event} example`);
   return structuredClone(found);
 };
+
+/** The source repo paths the payloads name (GitHub's example, the GitLab and Gitea fixtures). */
+export const GH = "Codertocat/Hello-World";
+export const GL = "mike/diaspora";
+export const GT = "gitea/webhooks";
+
+/**
+ * The webhook tests' config: the repos the real payloads name (GH, GL, GT) mirrored to gh-app,
+ * gl-app and gitea-app, the secrets, and GitHub's own payload cap (25 MB).
+ */
+export function payloadMirrorsYaml(hosts: Hosts): string {
+  return configYaml({
+    providers: standardProviders(hosts),
+    repos: [mirrorRepo("gh-app", "gh", GH), mirrorRepo("gl-app", "gl", GL), mirrorRepo("gitea-app", "gt", GT)],
+    top: SECRETS_YAML.replace("webhook:\n", "webhook:\n  max_body_size_mb: 25\n"),
+  });
+}
+
 const fixture = (p: string) => readFile(new URL(`../fixtures/webhooks/${p}`, import.meta.url), "utf8");
 const enc = new TextEncoder();
 

@@ -10,13 +10,14 @@ import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type WorkTree, workTree } from "../harness/git-cli.ts";
+import type { WorkTree } from "../harness/git-cli.ts";
 import {
   canaryFiles,
   configYaml,
   findCanaries,
   getJob,
   type Hosts,
+  mirrorRepo,
   pollUntil,
   refsOf,
   SECRETS_YAML,
@@ -78,10 +79,8 @@ describe("bridge in a child process", { concurrency: true }, () => {
 
   before(async () => {
     hosts = await startHosts("gb-restart-");
-    for (const r of ["crash", "drain", "abort"]) {
-      await hosts.source.createRepo(`team/${r}`);
-      await hosts.target.createRepo(`mirror/${r}`);
-    }
+    const scenarios = ["crash", "drain", "abort"];
+    await hosts.createRepos(scenarios.map((r) => `team/${r}`), scenarios);
     // Every sync takes a few seconds (each request to the source waits 700 ms), so there is
     // always one running to interrupt. The scenarios run at the same time.
     hosts.source.setDelay(700);
@@ -99,7 +98,7 @@ describe("bridge in a child process", { concurrency: true }, () => {
         gt: { type: "gitea", baseUrl: hosts.source.url, tokenVar: "GITEA_TOKEN" },
         dst: { type: "git", baseUrl: hosts.target.url, user: "mirror", passVar: "DST_PASS" },
       },
-      repos: [{ name, source: "gt", target: "dst", sourcePath: `team/${name}`, targetPath: `mirror/${name}` }],
+      repos: [mirrorRepo(name, "gt", `team/${name}`)],
       drainSeconds,
       top: SECRETS_YAML,
     });
@@ -107,7 +106,7 @@ describe("bridge in a child process", { concurrency: true }, () => {
     await writeFile(configPath, yaml);
     const workDir = join(hosts.dir, `work-${name}`);
     const env = { ...hosts.env, WORK_DIR: workDir };
-    const wt: WorkTree = await workTree(join(hosts.dir, `wt-${name}`), hosts.source.authedUrl(`team/${name}`));
+    const wt: WorkTree = await hosts.sourceTree(`wt-${name}`, `team/${name}`);
     const sha = await wt.commit(`${name} change`);
     await wt.push("HEAD:main");
     const raw = await giteaPush(hosts.source.url, { fullName: `team/${name}`, ref: "refs/heads/main" });

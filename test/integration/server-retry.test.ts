@@ -21,8 +21,8 @@ import {
   SECRETS_YAML,
   sleep,
   standardProviders,
+  startBridgeOn,
   startHosts,
-  startTestBridge,
   type TestBridge,
   transcript,
   waitJob,
@@ -36,15 +36,15 @@ describe("bridge server: retry API and jobs", () => {
   let b: TestBridge;
   let gh: WorkTree;
   let gt: WorkTree;
-  const workDirs: string[] = [];
 
   before(async () => {
     hosts = await startHosts("gb-retry-");
-    const { source, target } = hosts;
-    for (const p of [GH, GT, "team/badauth", "team/bidi", "team/bidi-rd", "team/t2s"]) await source.createRepo(p);
-    for (const p of ["gh-app", "gitea-app", "badauth", "bidi", "bidi-rd", "t2s"]) await target.createRepo(`mirror/${p}`);
-    gh = await workTree(join(hosts.dir, "wt-gh"), source.authedUrl(GH));
-    gt = await workTree(join(hosts.dir, "wt-gt"), source.authedUrl(GT));
+    await hosts.createRepos(
+      [GH, GT, "team/badauth", "team/bidi", "team/bidi-rd", "team/t2s"],
+      ["gh-app", "gitea-app", "badauth", "bidi", "bidi-rd", "t2s"],
+    );
+    gh = await hosts.sourceTree("wt-gh", GH);
+    gt = await hosts.sourceTree("wt-gt", GT);
     const yaml = configYaml({
       providers: standardProviders(hosts),
       repos: [
@@ -57,9 +57,7 @@ describe("bridge server: retry API and jobs", () => {
       ],
       top: SECRETS_YAML,
     });
-    const workDir = join(hosts.dir, "work");
-    workDirs.push(workDir);
-    b = await startTestBridge({ yaml, env: hosts.env, workDir });
+    b = await startBridgeOn(hosts, yaml);
   });
 
   after(async () => {
@@ -208,6 +206,6 @@ describe("bridge server: retry API and jobs", () => {
     assert.ok(transcript.length > 20, "the transcript holds what the tests saw");
     const leaks = transcript.flatMap((t) => findCanaries(t).map((k) => `${k} in ${t.slice(0, 200)}`));
     assert.deepEqual(leaks, []);
-    for (const dir of workDirs) assert.deepEqual(await canaryFiles(dir), [], dir);
+    for (const dir of hosts.workDirs) assert.deepEqual(await canaryFiles(dir), [], dir);
   });
 });

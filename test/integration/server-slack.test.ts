@@ -3,8 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { type WorkTree, workTree } from "../harness/git-cli.ts";
+import type { WorkTree } from "../harness/git-cli.ts";
 import { type RecordingServer, startRecorder } from "./server-fakes.ts";
 import {
   canaryFiles,
@@ -12,12 +11,13 @@ import {
   configYaml,
   findCanaries,
   type Hosts,
+  mirrorRepo,
   pollUntil,
   retry,
   SECRETS_YAML,
   sleep,
+  startBridgeOn,
   startHosts,
-  startTestBridge,
   type TestBridge,
   transcript,
   waitJob,
@@ -32,7 +32,6 @@ describe("Slack notifications", () => {
   let slack: RecordingServer;
   let b: TestBridge;
   let wt: WorkTree;
-  const workDirs: string[] = [];
 
   const providers = (h: Hosts) => ({
     gt: { type: "gitea" as const, baseUrl: h.source.url, tokenVar: "GITEA_TOKEN" },
@@ -43,25 +42,19 @@ describe("Slack notifications", () => {
   before(async () => {
     hosts = await startHosts("gb-slack-");
     slack = await startRecorder("ok");
-    await hosts.source.createRepo("team/app");
-    await hosts.source.createRepo("team/bad");
-    await hosts.target.createRepo("mirror/bad");
-    await hosts.target.createRepo("mirror/app");
-    await hosts.target.createRepo("mirror/app-bot");
-    wt = await workTree(join(hosts.dir, "wt"), hosts.source.authedUrl("team/app"));
+    await hosts.createRepos(["team/app", "team/bad"], ["bad", "app", "app-bot"]);
+    wt = await hosts.sourceTree("wt", "team/app");
     // The incoming-webhook URL is a credential: its last segment is a canary.
     hosts.env.SLACK_WEBHOOK = `${slack.url}/services/T0000/B0000/${CANARY.SLACK_HOOK}`;
     const yaml = configYaml({
       providers: providers(hosts),
       repos: [
-        { name: "app", source: "gt", target: "dst", sourcePath: "team/app", targetPath: "mirror/app" },
-        { name: "bad", source: "gt", target: "dst-wrong", sourcePath: "team/bad", targetPath: "mirror/bad" },
+        mirrorRepo("app", "gt", "team/app"),
+        mirrorRepo("bad", "gt", "team/bad", { target: "dst-wrong" }),
       ],
       top: `${SECRETS_YAML}notification:\n  slack:\n    webhook_url: "\${SLACK_WEBHOOK}"\n`,
     });
-    const workDir = join(hosts.dir, "work");
-    workDirs.push(workDir);
-    b = await startTestBridge({ yaml, env: hosts.env, workDir });
+    b = await startBridgeOn(hosts, yaml);
   });
 
   after(async () => {
@@ -169,12 +162,10 @@ describe("Slack notifications", () => {
     hosts.env.SLACK_WEBHOOK = `${hook.url}/services/T0000/B0000/${CANARY.SLACK_HOOK}`;
     const yaml = configYaml({
       providers: providers(hosts),
-      repos: [{ name: "app-bot", source: "gt", target: "dst", sourcePath: "team/app", targetPath: "mirror/app-bot" }],
+      repos: [mirrorRepo("app-bot", "gt", "team/app")],
       top: `${SECRETS_YAML}notification:\n  slack:\n    bot_token: "\${SLACK_BOT}"\n    channel: "#mirrors"\n    webhook_url: "\${SLACK_WEBHOOK}"\n`,
     });
-    const workDir = join(hosts.dir, "work-bot");
-    workDirs.push(workDir);
-    const bot = await startTestBridge({ yaml, env: hosts.env, workDir, slackApiUrl: `${api.url}/api/` });
+    const bot = await startBridgeOn(hosts, yaml, "work-bot", { slackApiUrl: `${api.url}/api/` });
     try {
       const r = await retry(bot.url, { repo: "app-bot", ref: "refs/heads/main" });
       assert.equal(r.status, 200, r.text);
@@ -202,6 +193,6 @@ describe("Slack notifications", () => {
   test("no canary secret (Slack URL, bot token, …) in any response, log line or file under WORK_DIR", async () => {
     assert.ok(transcript.some((l) => l.includes("slack notification not delivered")));
     assert.deepEqual(transcript.flatMap((t) => findCanaries(t).map((k) => `${k}: ${t.slice(0, 200)}`)), []);
-    for (const dir of workDirs) assert.deepEqual(await canaryFiles(dir), [], dir);
+    for (const dir of hosts.workDirs) assert.deepEqual(await canaryFiles(dir), [], dir);
   });
 });

@@ -1,3 +1,5 @@
+import { syncFailureSuite } from "./sync-failures.ts";
 import { syncSuite } from "./sync-suite.ts";
 
 syncSuite("isomorphic");
+syncFailureSuite("isomorphic");

@@ -73,7 +73,7 @@ export async function tailJournal(path: string, intervalMs = 250): Promise<Journ
         bytes += text.length;
         for (const line of text.split("\n")) {
           if (line === "") continue;
-          let r: { k?: string; job?: { id?: string }; d?: string; ids?: Array<[string, string]> };
+          let r: { k?: string; job?: { id?: string }; j?: string; d?: string; ids?: Array<[string, string]> };
           try {
             r = JSON.parse(line);
           } catch {
@@ -81,6 +81,7 @@ export async function tailJournal(path: string, intervalMs = 250): Promise<Journ
             continue;
           }
           if (r.k === "job" && typeof r.d === "string" && typeof r.job?.id === "string") deliveries.set(r.d, r.job.id);
+          else if (r.k === "add" && typeof r.d === "string" && typeof r.j === "string") deliveries.set(r.d, r.j);
           else if (r.k === "dlv" && Array.isArray(r.ids)) for (const [d, id] of r.ids) deliveries.set(d, id);
         }
       }

@@ -98,7 +98,8 @@ repos:
 );
 
 // The bridge logs one line per accepted webhook; they go to a file with synchronous writes, as
-// process.stderr writes are when it is a file or a pipe on Linux.
+// process.stderr writes are when it is a file or a pipe on Linux (the logger batches the lines of
+// one microtask run into one write).
 const logPath = join(dir, "bridge.log");
 const logFd = openSync(logPath, "a");
 let logLines = 0;
@@ -111,9 +112,10 @@ const bridge = await startBridge({
   fetch: async () => {
     throw new Error("the webhook benchmark makes no outbound requests");
   },
-  write: (line) => {
-    logLines++;
-    writeSync(logFd, line);
+  write: (lines) => {
+    // The bridge's logger batches: one call may carry several lines.
+    for (let i = lines.indexOf("\n"); i !== -1; i = lines.indexOf("\n", i + 1)) logLines++;
+    writeSync(logFd, lines);
   },
 });
 const journalPath = join(config.workDir, "queue", "journal.jsonl");

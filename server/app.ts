@@ -14,7 +14,8 @@ import { postReceiveRoutes } from "./routes/post-receive.ts";
 
 /** What the routes need from the queue (server/queue/queue.ts implements it). */
 export interface JobQueue {
-  enqueue(req: SyncRequest): Promise<{ status: "accepted" | "duplicate"; job: Job }>;
+  /** `jobId` saves reading `job`, which the embedded queue copies when it is read. */
+  enqueue(req: SyncRequest): Promise<{ status: "accepted" | "duplicate"; job: Job; jobId?: string }>;
   get(id: string): Job | undefined;
   isOpen(): boolean;
 }
@@ -29,6 +30,8 @@ export interface AppDeps {
   redact: Redactor;
   /** Webhook bodies above this are refused with 413 (default 25 MB), chunked or not. */
   maxBodyBytes?: number;
+  /** The runtime's direct body reader (Runtime.readBody), given the Hono context's env. */
+  readBody?: (env: unknown) => Promise<Uint8Array> | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono {

@@ -47,7 +47,9 @@ const defaultResolve: ResolveHost = async (host) => (await lookup(host, { all: t
 export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const { config } = opts;
   const redact = redactor(config.secrets);
-  const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact);
+  // Batched: the lines logged within one run of microtasks (say, the webhooks one group commit
+  // acknowledged) go out in one write. stop() flushes what is left.
+  const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact, undefined, { batch: true });
   for (const w of config.warnings) log.warn(w);
   const git = opts.git ?? (await selectEngine(config.git.engine));
   const resolveHost = opts.resolveHost ?? defaultResolve;
@@ -106,9 +108,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     return { ok: true };
   };
 
-  // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
-  const app = createApp({ config, queue, ready, log, redact, maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024 });
   const runtime = await currentRuntime();
+  const app = createApp({
+    config,
+    queue,
+    ready,
+    log,
+    redact,
+    // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
+    maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024,
+    readBody: runtime.readBody,
+  });
   const hostname = opts.hostname ?? "0.0.0.0";
   const listener: Listener = await runtime.serve(app.fetch, { port: opts.port, hostname });
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${listener.port}`;
@@ -127,6 +137,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       await queue.close({ deadlineMs });
       await listener.close().catch(() => {});
       log.info("git-bridge stopped");
+      log.flush();
     },
   };
 }

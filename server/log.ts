@@ -5,13 +5,46 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Writes out lines still held by a batching logger (see LoggerOptions.batch). */
+  flush?(): void;
 }
 
-export function createLogger(write: (line: string) => void, redact: Redactor, now: () => Date = () => new Date()): Logger {
-  const emit = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
-    write(redact(JSON.stringify({ time: now().toISOString(), level, msg, ...fields })) + "\n");
+export interface LoggerOptions {
+  /**
+   * Hold the lines logged while the current microtasks run and hand them to `write` together,
+   * in order, right after (one queueMicrotask). stderr writes are synchronous syscalls for files
+   * and pipes, and the server logs a line per webhook: a group commit acknowledges tens of
+   * webhooks in one go, and their lines then cost one write instead of tens. `write` receives one
+   * or more whole lines. Call flush() before the process exits.
+   */
+  batch?: boolean;
+}
+
+export function createLogger(
+  write: (line: string) => void,
+  redact: Redactor,
+  now: () => Date = () => new Date(),
+  opts: LoggerOptions = {},
+): Logger & { flush(): void } {
+  let held = "";
+  const flush = () => {
+    if (held === "") return;
+    const out = held;
+    held = "";
+    try {
+      write(out);
+    } catch {
+      // From a microtask a throw would end the process; a log that cannot be written has
+      // nowhere to say so.
+    }
   };
-  return { info: emit("info"), warn: emit("warn"), error: emit("error") };
+  const emit = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
+    const line = redact(JSON.stringify({ time: now().toISOString(), level, msg, ...fields })) + "\n";
+    if (!opts.batch) return write(line);
+    if (held === "") queueMicrotask(flush);
+    held += line;
+  };
+  return { info: emit("info"), warn: emit("warn"), error: emit("error"), flush };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

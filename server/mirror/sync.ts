@@ -54,19 +54,22 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
   };
   const timeoutMs = config.mirror.timeoutSeconds * 1000;
 
-  const results = await withRepoLock(config.workDir, repo.name, timeoutMs, async () => {
+  const results = await withRepoLock(config.workDir, repo.name, timeoutMs, async (lockLost) => {
     const controller = new AbortController();
     const timer = setTimeout(
       () => controller.abort(new TimeoutError(`sync of ${repo.name} passed mirror.timeout_seconds (${config.mirror.timeoutSeconds}s) and was stopped`)),
       timeoutMs,
     );
     const onOuterAbort = () => controller.abort(opts.signal?.reason);
+    const onLockLost = () => controller.abort(lockLost.reason);
     opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    lockLost.addEventListener("abort", onLockLost, { once: true });
     try {
       return await runLocked(deps, config, repo, remotes, only, refs, controller.signal);
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onOuterAbort);
+      lockLost.removeEventListener("abort", onLockLost);
     }
   });
   return {

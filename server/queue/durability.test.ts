@@ -133,6 +133,32 @@ test("after a crash, a new instance runs every acknowledged unfinished job", asy
   await q1.close({ deadlineMs: 0 }); // releases q1's file handle (of the replaced journal)
 });
 
+test("requests folded into a waiting job survive a crash: merged count, widened request, delivery ids", async (t) => {
+  const dir = tempDir(t);
+  const q1 = await createQueue({ dir, run: hangingRun, redact: (s) => s, concurrency: 1 });
+  await q1.enqueue(req("x"));
+  const first = await q1.enqueue(req("y", { ref: "refs/heads/main", deliveryId: "d1" }));
+  const second = await q1.enqueue(req("y", { ref: "refs/heads/dev", deliveryId: "d2" }));
+  const third = await q1.enqueue(req("y", { ref: "refs/heads/dev", deliveryId: "d3" }));
+  assert.equal(second.job.id, first.job.id);
+  assert.equal(third.job.id, first.job.id);
+  const lines = journalOf(dir).trim().split("\n");
+  assert.ok(lines.every((l) => l.length < 1000), "a fold is a small record, not the whole job");
+
+  const q2 = await openQueue(t, { dir, run: hangingRun, concurrency: 1 });
+  const y = q2.get(first.job.id)!;
+  assert.equal(y.state, "queued");
+  assert.equal(y.merged, 2);
+  assert.equal(y.request.ref, undefined, "different refs widened to a full catch-up");
+  assert.equal(y.request.deliveryId, "d1", "the first request still names the job");
+  for (const d of ["d1", "d2", "d3"]) {
+    const again = await q2.enqueue(req("y", { deliveryId: d }));
+    assert.equal(again.status, "duplicate", d);
+    assert.equal(again.job.id, first.job.id);
+  }
+  await q1.close({ deadlineMs: 0 });
+});
+
 test("a torn last line and a damaged line are tolerated", async (t) => {
   const dir = tempDir(t);
   const job = {

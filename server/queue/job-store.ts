@@ -2,13 +2,19 @@
 // finished jobs kept with their results. It also turns itself into journal records and back.
 //
 // Journal records, one JSON object per line:
-//   {"k":"job","job":Job,"d"?:deliveryId}   the job's whole state (last one wins); d = a delivery
-//                                            id that this request brought (new or merged)
+//   {"k":"job","job":Job,"d"?:deliveryId}   the job's whole state (last one wins); d = the delivery
+//                                            id of the request that created it
+//   {"k":"add","j":jobId,"n":merged,"d"?:deliveryId,"req"?:SyncRequest}
+//                                            a request folded into the waiting job j: its merged
+//                                            count is now n, a retry wait ends, and req is the
+//                                            job's request if the fold changed it. A burst of
+//                                            webhooks costs ~100 bytes each instead of the whole job.
 //   {"k":"dlv","ids":[[deliveryId, jobId], …]}  delivery ids, written by compaction
-import type { Job, JobState } from "./types.ts";
+import type { Job, JobState, SyncRequest } from "./types.ts";
 
 export type JournalRecord =
   | { k: "job"; job: Job; d?: string }
+  | { k: "add"; j: string; n: number; d?: string; req?: SyncRequest }
   | { k: "dlv"; ids: Array<[string, string]> };
 
 const STATES: ReadonlySet<JobState> = new Set(["queued", "running", "succeeded", "partial", "failed"]);
@@ -24,6 +30,11 @@ export interface JobStoreOptions {
 export class JobStore {
   readonly jobs = new Map<string, Job>();
   private readonly deliveries = new Map<string, string>();
+  // The delivery ids in the order they were remembered, oldest at `head`: the eviction queue.
+  // (Taking the oldest from deliveries.keys() instead walks over every entry deleted since V8
+  // last rehashed the map: thousands per call in a full window, a tenth of a busy server's time.)
+  private order: string[] = [];
+  private head = 0;
   private readonly refs = new Map<string, number>();
   private readonly finished = new Set<string>();
   // Finished jobs past the window that a remembered delivery id still points at: kept without
@@ -56,9 +67,14 @@ export class JobStore {
   remember(deliveryId: string, jobId: string): void {
     if (this.deliveries.has(deliveryId)) return;
     this.deliveries.set(deliveryId, jobId);
+    this.order.push(deliveryId);
     this.refs.set(jobId, (this.refs.get(jobId) ?? 0) + 1);
-    while (this.deliveries.size > this.opts.keepDeliveries) {
-      this.forget(this.deliveries.keys().next().value as string);
+    while (this.deliveries.size > this.opts.keepDeliveries && this.head < this.order.length) {
+      this.forget(this.order[this.head++]);
+    }
+    if (this.head >= 4096 && this.head * 2 >= this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -98,6 +114,17 @@ export class JobStore {
       if (typeof r.d === "string") this.remember(r.d, r.job.id);
       return true;
     }
+    if (r?.k === "add" && typeof r.j === "string" && typeof r.n === "number") {
+      const job = this.jobs.get(r.j);
+      if (job) {
+        job.merged = r.n;
+        delete job.next_attempt_at;
+        if (typeof r.req?.repo === "string") job.request = r.req;
+      }
+      // Remembered even if the job is unknown: settleReplay() drops ids whose job did not survive.
+      if (typeof r.d === "string") this.remember(r.d, r.j);
+      return true;
+    }
     if (r?.k === "dlv" && Array.isArray(r.ids)) {
       for (const pair of r.ids) {
         if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") {
@@ -116,6 +143,8 @@ export class JobStore {
     for (const job of done) this.finish(job);
     // Delivery ids whose job did not survive (never journaled, or dropped) cannot answer a duplicate.
     for (const [d, id] of [...this.deliveries]) if (!this.jobs.has(id)) this.forget(d);
+    this.order = [...this.deliveries.keys()]; // the only forget() outside eviction order
+    this.head = 0;
     return [...this.jobs.values()].filter((j) => !isFinished(j));
   }
 

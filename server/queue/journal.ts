@@ -87,9 +87,24 @@ export async function readJournal(
   return out;
 }
 
-interface Waiter {
+/** The records that share one write and one fdatasync, and the promise all their appenders await. */
+interface Batch {
+  lines: string[];
+  /** Rewrite the file from the snapshot instead (which covers `lines`). */
+  compact: boolean;
+  done: Promise<void>;
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+function newBatch(): Batch {
+  const b = { lines: [], compact: false } as unknown as Batch;
+  b.done = new Promise<void>((resolve, reject) => {
+    b.resolve = resolve;
+    b.reject = reject;
+  });
+  b.done.catch(() => {}); // a compaction nobody waits for must not be an unhandled rejection
+  return b;
 }
 
 /** Opens the journal, compacting it first (the caller has replayed it and built the snapshot). */
@@ -103,10 +118,7 @@ export async function openJournal(opts: JournalOptions): Promise<Journal> {
   let file: JournalFile | undefined;
   let bytes = 0;
   let baseline = 0; // size right after the last compaction
-  let lines: string[] = [];
-  let waiters: Waiter[] = [];
-  let wantCompact = false;
-  let compactWaiters: Waiter[] = [];
+  let next: Batch | undefined; // the batch new appends join; taken whole by the writer
   let busy = false;
   let closed = false;
   let broken: Error | undefined;
@@ -155,25 +167,19 @@ export async function openJournal(opts: JournalOptions): Promise<Journal> {
   }
 
   // The single writer: batches are taken whole, so every append made while a write is in flight
-  // joins the next one. A compaction is a batch whose content is the snapshot, which already
-  // reflects the records waiting in it (the state changes before it is journaled).
+  // joins the next one, and one promise per batch answers all of its appenders. A compaction is a
+  // batch whose content is the snapshot, which already reflects the records waiting in it (the
+  // state changes before it is journaled).
   async function drain(): Promise<void> {
     try {
-      while (lines.length > 0 || waiters.length > 0 || wantCompact) {
-        const batch = lines;
-        const batchWaiters = waiters;
-        lines = [];
-        waiters = [];
-        let done: Waiter[] = batchWaiters;
+      while (next) {
+        const b = next;
+        next = undefined;
         try {
           if (broken) throw broken;
-          if (wantCompact) {
-            wantCompact = false;
-            done = batchWaiters.concat(compactWaiters);
-            compactWaiters = [];
-            await rewrite();
-          } else if (batch.length > 0) {
-            const data = encoder.encode(batch.join(""));
+          if (b.compact) await rewrite();
+          else if (b.lines.length > 0) {
+            const data = encoder.encode(b.lines.length === 1 ? b.lines[0] : b.lines.join(""));
             await writeAll(file!, data);
             await file!.datasync();
             bytes += data.length;
@@ -181,53 +187,53 @@ export async function openJournal(opts: JournalOptions): Promise<Journal> {
         } catch (err) {
           // After a failed write or fsync the file's state is unknown (see "fsyncgate"): refuse
           // everything from now on rather than acknowledge requests that may not be on disk.
-          broken ??= err instanceof Error ? err : new Error(String(err));
-          opts.onError?.(broken);
-          for (const w of done) w.reject(broken);
+          if (!broken) {
+            broken = err instanceof Error ? err : new Error(String(err));
+            opts.onError?.(broken); // once: later batches fail with the same error
+          }
+          b.reject(broken);
           continue;
         }
-        for (const w of done) w.resolve();
-        if (!closed && bytes >= compactAt && bytes >= 2 * baseline) wantCompact = true;
+        b.resolve();
+        if (!closed && bytes >= compactAt && bytes >= 2 * baseline) batch().compact = true;
       }
     } finally {
       busy = false;
     }
   }
 
-  function kick(): void {
-    if (busy) return;
-    busy = true;
-    // Start on the next microtask, so requests that arrive in the same tick share the first write.
-    queueMicrotask(() => void drain());
+  /** The batch that is still open for appends (created, and the writer woken, on first use). */
+  function batch(): Batch {
+    if (next) return next;
+    next = newBatch();
+    if (!busy) {
+      busy = true;
+      // Start on the next microtask, so requests that arrive in the same tick share the first write.
+      queueMicrotask(() => void drain());
+    }
+    return next;
   }
 
-  function wait(line: string | undefined, list: "append" | "compact"): Promise<void> {
+  function join(line: string | undefined, compact = false): Promise<void> {
     if (closed) return Promise.reject(new JournalClosedError(path));
     if (broken) return Promise.reject(broken);
-    return new Promise<void>((resolve, reject) => {
-      if (line !== undefined) lines.push(line);
-      if (list === "compact") {
-        wantCompact = true;
-        compactWaiters.push({ resolve, reject });
-      } else waiters.push({ resolve, reject });
-      kick();
-    });
+    const b = batch();
+    if (line !== undefined) b.lines.push(line);
+    if (compact) b.compact = true;
+    return b.done;
   }
 
   let closing: Promise<void> | undefined;
   return {
-    append: (record) => wait(`${JSON.stringify(record)}\n`, "append"),
-    flushed: () => wait(undefined, "append"),
-    compact: () => wait(undefined, "compact"),
+    append: (record) => join(`${JSON.stringify(record)}\n`),
+    flushed: () => join(undefined),
+    compact: () => join(undefined, true),
     size: () => bytes,
     failure: () => broken,
     close() {
       closing ??= (async () => {
         closed = true; // no new records; the ones already appended are still written
-        await new Promise<void>((resolve) => {
-          waiters.push({ resolve, reject: () => resolve() });
-          kick();
-        });
+        await batch().done.catch(() => {});
         await file?.close().catch(() => {});
       })();
       return closing;

@@ -12,10 +12,14 @@ const sameDirection = (a: SyncRequest["direction"], b: SyncRequest["direction"])
  * and delivery id stay (they name the job in Slack).
  */
 export function mergeRequests(waiting: SyncRequest, later: SyncRequest): SyncRequest {
-  const out: SyncRequest = { ...waiting };
-  if (waiting.ref !== later.ref) delete out.ref;
-  if (!sameDirection(waiting.direction, later.direction)) delete out.direction;
-  return out;
+  const sameRef = waiting.ref === later.ref;
+  const sameDir = sameDirection(waiting.direction, later.direction);
+  if (sameRef && sameDir) return waiting; // the usual burst: nothing to widen, nothing to copy
+  const { ref, direction, ...out } = waiting as SyncRequest;
+  const merged: SyncRequest = out;
+  if (sameRef && ref !== undefined) merged.ref = ref;
+  if (sameDir && direction !== undefined) merged.direction = direction;
+  return merged;
 }
 
 /** Divergence and host rejections are results to report, not failures to retry. */

@@ -43,7 +43,9 @@ export interface QueueOptions {
 
 export interface EnqueueResult {
   status: "accepted" | "duplicate";
-  job: Job;
+  jobId: string;
+  /** A copy of the job, made when first read. */
+  readonly job: Job;
 }
 
 export interface Queue {

@@ -247,3 +247,21 @@ test("error text is redacted in the job, the journal and the logs", async (t) =>
   assert.ok(!readFileSync(join(dir, "journal.jsonl"), "utf8").includes(CANARY));
   assert.ok(logged.length >= 3 && logged.every((l) => !l.includes(CANARY)));
 });
+
+test("duplicate detection remembers the newest keepDeliveries ids, also after a restart", async (t) => {
+  const dir = tempDir(t);
+  const keep = 100;
+  const q1 = await openQueue(t, { dir, run: hangingRun, keepDeliveries: keep });
+  // Enough ids that the eviction queue is trimmed several times.
+  const ids = Array.from({ length: 9000 }, (_, i) => `d-${i}`);
+  const acks = await Promise.all(ids.map((d, i) => q1.enqueue(req(`r${i % 10}`, { deliveryId: d }))));
+  assert.ok(acks.every((a) => a.status === "accepted"));
+  for (const q of [q1, await openQueue(t, { dir, run: hangingRun, keepDeliveries: keep })]) {
+    // Duplicates first: a new id would push the oldest remembered one out.
+    for (const d of ids.slice(-keep).reverse()) {
+      assert.equal((await q.enqueue(req("r0", { deliveryId: d }))).status, "duplicate", d);
+    }
+  }
+  const q3 = await openQueue(t, { dir, run: hangingRun, keepDeliveries: keep });
+  assert.equal((await q3.enqueue(req("r0", { deliveryId: ids.at(-keep - 1) }))).status, "accepted", "past the window");
+});

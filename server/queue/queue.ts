@@ -1,44 +1,32 @@
 // The embedded queue: every SyncRequest is journaled before it is acknowledged, requests for a repo
 // that is already waiting fold into that job, one sync per repo runs at a time, at most
 // `concurrency` syncs run at all, transient failures retry with backoff, and a restart picks up
-// every acknowledged job that had not finished.
+// every acknowledged job that had not finished. This file takes requests in and replays the
+// journal; runner.ts decides what runs when.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { isTransient } from "../errors.ts";
-import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
-import { JobStore } from "./job-store.ts";
+import { DEFAULT_BACKOFF } from "./backoff.ts";
+import { JobStore, type JournalRecord } from "./job-store.ts";
+import { Answer, view } from "./job-view.ts";
 import { defaultJournalFs, openJournal, readJournal } from "./journal.ts";
-import { errorText, mergeRequests, resultState } from "./outcome.ts";
-import { QueueClosedError, QueueUnavailableError, ShutdownAbortError } from "./queue-errors.ts";
+import { errorText, mergeRequests } from "./outcome.ts";
+import { QueueClosedError, QueueUnavailableError } from "./queue-errors.ts";
 import type { EnqueueResult, Queue, QueueLog, QueueOptions, QueueTimers } from "./queue-api.ts";
-import type { Job, RunSync, SyncRequest } from "./types.ts";
+import { createRunner } from "./runner.ts";
+import type { Job, SyncRequest } from "./types.ts";
 
 export type { EnqueueResult, Queue, QueueLog, QueueOptions, QueueTimers };
 
-interface Running {
-  job: Job;
-  controller: AbortController;
-  done: Promise<void>;
-}
-
 const silent: QueueLog = { info() {}, warn() {}, error() {} };
-const noop = () => {};
-// Jobs are handed out as copies: callers cannot change the queue's state by accident.
-const view = (job: Job): Job => structuredClone(job);
 
 export async function createQueue(opts: QueueOptions): Promise<Queue> {
   const now = opts.now ?? (() => new Date());
-  const iso = () => now().toISOString();
-  const random = opts.random ?? Math.random;
   const log = opts.log ?? silent;
   const timers: QueueTimers = opts.timers ??
     {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     };
-  const concurrency = atLeast(1, opts.concurrency, 4);
-  const maxAttempts = atLeast(1, opts.maxAttempts, 5);
-  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const newId = opts.newId ?? randomUUID;
   const fs = opts.fs ?? defaultJournalFs;
   const path = join(opts.dir, "journal.jsonl");
@@ -56,16 +44,12 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
   for (const r of records) {
     if (!store.apply(r)) log.warn("queue journal: skipped an unknown record", { path });
   }
-  const pending = new Set<Job>(); // queued jobs, in queue order
-  const open = new Map<string, Job>(); // repo → the queued job later requests fold into
-  const running = new Map<string, Running>(); // repo → its running sync
-  for (const job of store.settleReplay()) {
+  const unfinished = store.settleReplay();
+  for (const job of unfinished) {
     if (job.state === "running") {
       log.info("queue: re-queued a sync interrupted by a restart", { job: job.id, repo: job.request.repo });
     }
-    job.state = "queued";
-    pending.add(job);
-    open.set(job.request.repo, job); // creation order: the newest queued job of a repo is the open one
+    job.state = "queued"; // before the journal is compacted below
   }
   const journal = await openJournal({
     path,
@@ -78,124 +62,30 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
         error: opts.redact(err.message),
       }),
   });
-  if (pending.size > 0) log.info("queue: resuming unfinished jobs", { count: pending.size });
-
-  const listeners = new Set<(job: Job) => unknown>();
-  let closed = false;
-  let closing: Promise<void> | undefined;
-  let wake: { at: number; handle: unknown } | undefined;
-
   const persist = (job: Job, deliveryId?: string) =>
     journal.append(deliveryId === undefined ? { k: "job", job } : { k: "job", job, d: deliveryId });
 
-  function arm(at: number): void {
-    if (wake && wake.at <= at) return;
-    if (wake) timers.clearTimeout(wake.handle);
-    const handle = timers.setTimeout(() => {
-      wake = undefined;
-      pump();
-    }, Math.max(1, at - now().getTime()));
-    wake = { at, handle };
-  }
+  const listeners = new Set<(job: Job) => unknown>();
+  const runner = createRunner({
+    run: opts.run,
+    redact: opts.redact,
+    log,
+    now,
+    timers,
+    random: opts.random ?? Math.random,
+    concurrency: atLeast(1, opts.concurrency, 4),
+    maxAttempts: atLeast(1, opts.maxAttempts, 5),
+    backoff: opts.backoff ?? DEFAULT_BACKOFF,
+    abortGraceMs: opts.abortGraceMs ?? 5000,
+    store,
+    persist: (job) => persist(job),
+    finished: notify,
+  });
+  for (const job of unfinished) runner.add(job); // creation order: the newest queued job of a repo is the open one
+  if (unfinished.length > 0) log.info("queue: resuming unfinished jobs", { count: unfinished.length });
 
-  // Starts every queued job that may run now: its repo idle, its retry time reached, a slot free.
-  function pump(): void {
-    if (closed) return;
-    const t = now().getTime();
-    let next = Infinity;
-    for (const job of pending) {
-      if (running.size >= concurrency) break;
-      if (running.has(job.request.repo)) continue;
-      const due = job.next_attempt_at ? Date.parse(job.next_attempt_at) : 0;
-      if (due > t) next = Math.min(next, due);
-      else start(job);
-    }
-    if (next !== Infinity) arm(next);
-  }
-
-  function start(job: Job): void {
-    const repo = job.request.repo;
-    pending.delete(job);
-    if (open.get(repo) === job) open.delete(repo); // later requests queue a follow-up
-    job.state = "running";
-    job.attempts += 1;
-    job.started_at = iso();
-    delete job.next_attempt_at;
-    // Not awaited: if this record is lost in a crash, the attempt is simply not counted.
-    persist(job).catch(noop);
-    const controller = new AbortController();
-    const entry: Running = { job, controller, done: Promise.resolve() };
-    running.set(repo, entry);
-    entry.done = attempt(entry).catch((err) =>
-      log.error("queue: internal error after a sync", {
-        job: job.id,
-        repo,
-        error: opts.redact(errorText(err)),
-      })
-    );
-  }
-
-  async function attempt({ job, controller }: Running): Promise<void> {
-    const repo = job.request.repo;
-    let result: Awaited<ReturnType<RunSync>> | undefined;
-    let failure: unknown;
-    let threw = false;
-    try {
-      // Called on a later microtask, so even a synchronous throw settles outside pump()'s loop.
-      result = await Promise.resolve().then(() => opts.run({ ...job.request }, controller.signal));
-      if (!Array.isArray(result?.refs)) throw new Error("the sync engine returned no per-ref result");
-    } catch (err) {
-      threw = true;
-      failure = err;
-    }
-    running.delete(repo);
-
-    if (threw && controller.signal.aborted) {
-      // Stopped by close(): not a failure. The job stays queued for the next process.
-      job.state = "queued";
-      job.attempts -= 1;
-      pending.add(job);
-      if (!open.has(repo)) open.set(repo, job);
-      await persist(job).catch(noop);
-      log.info("queue: sync stopped at shutdown; it runs again after the restart", { job: job.id, repo });
-      return;
-    }
-    if (!threw) {
-      job.result = result;
-      job.state = resultState(result!);
-      delete job.error;
-    } else {
-      delete job.result;
-      job.error = opts.redact(errorText(failure));
-      if (isTransient(failure) && job.attempts < maxAttempts) {
-        const delay = backoffDelay(job.attempts, backoff, random);
-        job.state = "queued";
-        job.next_attempt_at = new Date(now().getTime() + delay).toISOString();
-        pending.add(job);
-        if (!open.has(repo)) open.set(repo, job); // else a follow-up is already waiting: it runs first
-        persist(job).catch(noop);
-        log.warn("queue: sync failed, will retry", {
-          job: job.id,
-          repo,
-          attempts: job.attempts,
-          delay_ms: delay,
-          error: job.error,
-        });
-        pump();
-        return;
-      }
-      job.state = "failed";
-    }
-    job.finished_at = iso();
-    store.finish(job);
-    const durable = persist(job).catch(noop);
-    pump(); // the next sync starts while this record syncs
-    await durable;
-    if (job.state === "failed") {
-      log.error("queue: sync failed", { job: job.id, repo, attempts: job.attempts, error: job.error });
-    }
-    notify(job);
-  }
+  let closed = false;
+  let closing: Promise<void> | undefined;
 
   function notify(job: Job): void {
     const copy = view(job);
@@ -229,58 +119,52 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
       await journal.flushed().catch((err) =>
         Promise.reject(new QueueUnavailableError(path, opts.redact(errorText(err))))
       );
-      return { status: "duplicate", job: view(original) };
+      return new Answer("duplicate", original);
     }
-    let job = open.get(req.repo);
+    let job = runner.openJob(req.repo);
+    let durable: Promise<void>;
     if (job) {
-      job.request = mergeRequests(job.request, req);
+      const before = job.request;
+      job.request = mergeRequests(before, req);
       job.merged += 1;
       delete job.next_attempt_at; // a fresh event: the remote may be back, try now
+      if (d !== undefined) store.remember(d, job.id);
+      // State first, then the record: a compaction's snapshot covers it. A small record, not the job.
+      const changed = job.request.ref !== before.ref || job.request.direction !== before.direction;
+      const rec: JournalRecord = { k: "add", j: job.id, n: job.merged };
+      if (d !== undefined) rec.d = d;
+      if (changed) rec.req = job.request;
+      durable = journal.append(rec);
+      runner.pump(); // it may have been waiting to retry
     } else {
-      job = { id: newId(), request: req, state: "queued", attempts: 0, queued_at: iso(), merged: 0 };
+      const created: Job = {
+        id: newId(),
+        request: req,
+        state: "queued",
+        attempts: 0,
+        queued_at: now().toISOString(),
+        merged: 0,
+      };
+      job = created;
       store.add(job);
-      pending.add(job);
-      open.set(req.repo, job);
+      // Held until its first record is durable: a sync runs for acknowledged work only, and the
+      // requests that arrive meanwhile (one group commit) fold into it.
+      runner.add(job, true);
+      if (d !== undefined) store.remember(d, job.id);
+      durable = persist(job, d);
+      // Runs before this call's own continuation, so the job has started when enqueue() resolves.
+      const release = () => runner.release(created);
+      durable.then(release, release);
     }
-    if (d !== undefined) store.remember(d, job.id);
-    const durable = persist(job, d); // state first, then the record: a compaction's snapshot covers it
-    pump();
     try {
       await durable;
     } catch (err) {
       throw new QueueUnavailableError(path, opts.redact(errorText(err)));
     }
-    return { status: "accepted", job: view(job) };
+    return new Answer("accepted", job);
   }
 
-  async function settleWithin(ms: number): Promise<boolean> {
-    let handle: unknown;
-    const timeout = new Promise<false>((resolve) => {
-      handle = timers.setTimeout(() => resolve(false), ms);
-    });
-    const all = Promise.allSettled([...running.values()].map((r) => r.done)).then(() => true);
-    const settled = await Promise.race([all, timeout]);
-    timers.clearTimeout(handle);
-    return settled;
-  }
-
-  async function shutdown(deadlineMs: number): Promise<void> {
-    if (running.size > 0 && !(await settleWithin(deadlineMs))) {
-      const reason = new ShutdownAbortError(deadlineMs);
-      log.warn("queue: aborting syncs still running at the shutdown deadline", {
-        jobs: [...running.values()].map((r) => r.job.id),
-      });
-      for (const r of running.values()) r.controller.abort(reason);
-      if (!(await settleWithin(opts.abortGraceMs ?? 5000))) {
-        log.error("queue: syncs ignored the abort; their jobs stay queued in the journal", {
-          jobs: [...running.values()].map((r) => r.job.id),
-        });
-      }
-    }
-    await journal.close();
-  }
-
-  timers.setTimeout(pump, 0); // after the caller has had a chance to register onFinished listeners
+  timers.setTimeout(runner.pump, 0); // after the caller has had a chance to register onFinished listeners
 
   return {
     enqueue,
@@ -289,7 +173,7 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
       return job && view(job);
     },
     list: () => store.list().map(view),
-    stats: () => ({ queued: pending.size, running: running.size }),
+    stats: runner.stats,
     onFinished(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -297,9 +181,7 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
     isOpen: () => !closed && !journal.failure(),
     close({ deadlineMs = 10_000 } = {}) {
       closed = true;
-      if (wake) timers.clearTimeout(wake.handle);
-      wake = undefined;
-      closing ??= shutdown(deadlineMs);
+      closing ??= runner.stop(deadlineMs).then(() => journal.close());
       return closing;
     },
   };

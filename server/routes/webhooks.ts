@@ -34,18 +34,27 @@ export function webhookRoutes(deps: AppDeps): Hono {
   // builds a whole web Request and ReadableStream per delivery, and c.req.arrayBuffer() then
   // reads through them. Measured by bench/webhook.bench.ts. Chunked bodies still go through
   // bodyLimit, which counts the bytes as they arrive (CVE-2025-59139).
-  const limit: MiddlewareHandler = (c, next) => {
+  const declaredLength = (c: Context): number | undefined => {
     const length = c.req.header("content-length");
-    if (length !== undefined && /^[0-9]+$/.test(length) && c.req.header("transfer-encoding") === undefined) {
-      return Number(length) > maxSize ? Promise.resolve(tooLarge(c)) : next();
-    }
+    const fixed = length !== undefined && /^[0-9]+$/.test(length) && c.req.header("transfer-encoding") === undefined;
+    return fixed ? Number(length) : undefined;
+  };
+  const limit: MiddlewareHandler = (c, next) => {
+    const length = declaredLength(c);
+    if (length !== undefined) return length > maxSize ? Promise.resolve(tooLarge(c)) : next();
     return streamingLimit(c, next);
+  };
+  // With a checked Content-Length the runtime may hand over the body without copying it (the
+  // node adapter does); a chunked body always goes through bodyLimit's counting stream.
+  const body = async (c: Context): Promise<Uint8Array> => {
+    const direct = deps.readBody && declaredLength(c) !== undefined ? deps.readBody(c.env) : undefined;
+    return direct ? await direct : new Uint8Array(await c.req.arrayBuffer());
   };
 
   app.post("/webhook/:provider{github|gitlab|gitea}", limit, async (c) => {
     const name = c.req.param("provider");
     const [provider, secret] = providers[name];
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const raw = await body(c);
     const headers = c.req.raw.headers;
     const verified = provider.verify(raw, headers, secret);
     if (!verified.ok) {
@@ -65,7 +74,9 @@ export function webhookRoutes(deps: AppDeps): Hono {
       deps.log.info("webhook ignored", { provider: name, repo_path: delivery.repoPath, reason: match.ignored });
       return c.json({ status: "ignored", reason: match.ignored });
     }
-    const { status, job } = await deps.queue.enqueue(toSyncRequest(match, delivery));
+    const answer = await deps.queue.enqueue(toSyncRequest(match, delivery));
+    const status = answer.status;
+    const jobId = answer.jobId ?? answer.job.id;
     deps.log.info(status === "duplicate" ? "webhook duplicate" : "webhook accepted", {
       provider: name,
       repo: match.repo.name,
@@ -73,9 +84,9 @@ export function webhookRoutes(deps: AppDeps): Hono {
       direction: match.direction,
       actor: delivery.actor,
       delivery: delivery.deliveryId,
-      job_id: job.id,
+      job_id: jobId,
     });
-    return c.json({ status, job_id: job.id });
+    return c.json({ status, job_id: jobId });
   });
   app.all("/webhook/:provider{github|gitlab|gitea}", (c) => c.json({ error: "method not allowed: use POST" }, 405, { Allow: "POST" }));
   return app;

@@ -12,4 +12,10 @@ export interface Runtime {
   serve(fetch: FetchHandler, opts: { port: number; hostname: string }): Promise<Listener>;
   /** Calls `handler` once on SIGTERM or SIGINT. */
   onShutdownSignal(handler: (signal: string) => void): void;
+  /**
+   * The request body straight from the runtime's own request object (the `env` the adapter gave
+   * the fetch handler), when that is cheaper than Request.arrayBuffer(); undefined otherwise. Only
+   * for bodies whose Content-Length the caller has checked: it reads without a size limit.
+   */
+  readBody?(env: unknown): Promise<Uint8Array> | undefined;
 }

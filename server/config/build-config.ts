@@ -78,15 +78,18 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
   repos.forEach((r, i) => url(["repos", i, "slack_webhook_url"], r.slackWebhookUrl));
   config.secrets = collectSecrets(config);
 
+  // A route only mirrors events for providers of its type, so unsigned requests matter (and are
+  // worth a warning) only where such a provider is configured.
   const { githubSecret, gitlabSecret, giteaSecret } = config.webhook;
+  const types = new Set([...providers.values()].map((p) => p.type));
   for (
-    const [key, host, value] of [
-      ["github_secret", "GitHub", githubSecret],
-      ["gitlab_secret", "GitLab", gitlabSecret],
-      ["gitea_secret", "Gitea", giteaSecret],
+    const [key, host, value, type] of [
+      ["github_secret", "GitHub", githubSecret, "github"],
+      ["gitlab_secret", "GitLab", gitlabSecret, "gitlab"],
+      ["gitea_secret", "Gitea", giteaSecret, "gitea"],
     ] as const
   ) {
-    if (value === undefined) {
+    if (value === undefined && types.has(type)) {
       report.warn(["webhook", key], `webhook.${key} is not set: ${host} webhook signatures are NOT verified`);
     }
   }

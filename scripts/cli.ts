@@ -1,6 +1,5 @@
 // git-bridge command line. Exit codes: 0 done; 3 finished but a ref diverged or was rejected;
 // 1 the work failed (unreachable, auth, timeout); 2 usage or configuration error.
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
 import { redact } from "../server/mirror/redact.ts";
 import { syncCommand } from "./commands/sync.ts";
@@ -63,15 +62,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     if (err instanceof UsageError || err instanceof ConfigError) return 2;
     if (err instanceof BridgeError && (err.code === "unsafe")) return 2;
     return 1;
-  }
-}
-
-/** parseArgs with our usage errors instead of Node's. */
-export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
   }
 }
 

@@ -1,7 +1,7 @@
 // `git-bridge serve`: the composition root. Reads the environment once, loads the config (or the
 // embedded demo), starts the bridge, and shuts down cleanly on SIGTERM/SIGINT with exit 0.
 import { resolve } from "node:path";
-import { parse } from "../scripts/cli.ts";
+import { parse } from "../scripts/commands/args.ts";
 import type { CliIo } from "../scripts/commands/io.ts";
 import { loadFor } from "../scripts/commands/load.ts";
 import { startBridge } from "./bridge.ts";

@@ -1,4 +1,4 @@
-import { parse } from "../cli.ts";
+import { parse } from "./args.ts";
 import type { CliIo } from "./io.ts";
 import { loadFor } from "./load.ts";
 

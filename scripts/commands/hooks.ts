@@ -2,7 +2,7 @@
 import { lookup } from "node:dns/promises";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parse } from "../cli.ts";
+import { parse } from "./args.ts";
 import { UsageError } from "../../server/errors.ts";
 import { findRepo } from "../../server/config/find-repo.ts";
 import type { Config } from "../../server/config/types.ts";

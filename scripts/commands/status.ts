@@ -1,4 +1,4 @@
-import { parse } from "../cli.ts";
+import { parse } from "./args.ts";
 import { UsageError } from "../../server/errors.ts";
 import { findRepo } from "../../server/config/find-repo.ts";
 import { repoStatus } from "../../server/mirror/status.ts";

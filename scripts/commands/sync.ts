@@ -1,4 +1,4 @@
-import { parse } from "../cli.ts";
+import { parse } from "./args.ts";
 import { UsageError } from "../../server/errors.ts";
 import type { Direction } from "../../server/config/types.ts";
 import { syncRepo } from "../../server/mirror/sync.ts";

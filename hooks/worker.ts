@@ -1,14 +1,13 @@
 // The hook's detached worker: load the config (secrets from the env file), then drain the spool
 // oldest first — earlier pushes that could not be mirrored, then this one — through the engine or
 // the bridge server, and leave each hook run its answer. Its stdout/stderr are the hook log.
-import { lookup } from "node:dns/promises";
 import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadConfig } from "../server/config/load-config.ts";
 import { createLogger } from "../server/log.ts";
 import { selectEngine } from "../server/mirror/git/select-engine.ts";
 import { redactor } from "../server/mirror/redact.ts";
-import type { ResolveHost } from "../server/mirror/remote-policy.ts";
+import { systemResolveHost as resolveHost } from "../server/mirror/remote-policy.ts";
 import { hookSubmit } from "./deliver.ts";
 import { loadEnvFile } from "./env-file.ts";
 import type { HookArgs } from "./foreground.ts";
@@ -16,7 +15,6 @@ import { resultPath, resultsDir } from "./paths.ts";
 import { runtimeName } from "./runtime-command.ts";
 import { drainSpool } from "./spool.ts";
 
-const resolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 const RESULT_TTL_MS = 10 * 60_000;
 
 export async function runWorker(args: HookArgs, id: string | undefined, write: (line: string) => void): Promise<void> {

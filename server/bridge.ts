@@ -1,7 +1,6 @@
 // Wires the running bridge from a loaded config: engine, queue, notifications, HTTP app, listener.
 // main.ts (the CLI's `serve`) and the integration tests both start the bridge through here.
 import { mkdir, unlink, writeFile } from "node:fs/promises";
-import { lookup } from "node:dns/promises";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config/types.ts";
@@ -9,7 +8,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
 import type { GitEngine } from "./mirror/git/types.ts";
 import { redactor } from "./mirror/redact.ts";
-import type { ResolveHost } from "./mirror/remote-policy.ts";
+import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
 import { syncRepo } from "./mirror/sync.ts";
 import { buildSyncMessage } from "./notify/message.ts";
 import { notificationTargets } from "./notify/route-notification.ts";
@@ -42,7 +41,6 @@ export interface RunningBridge {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-const defaultResolve: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
 export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const { config } = opts;
@@ -52,7 +50,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact, undefined, { batch: true });
   for (const w of config.warnings) log.warn(w);
   const git = opts.git ?? (await selectEngine(config.git.engine));
-  const resolveHost = opts.resolveHost ?? defaultResolve;
+  const resolveHost = opts.resolveHost ?? systemResolveHost;
   await mkdir(config.workDir, { recursive: true });
 
   const queue = await createQueue({

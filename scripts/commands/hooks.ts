@@ -1,5 +1,5 @@
 // git-bridge hooks install|uninstall|status|drain: the server-side post-receive hook.
-import { lookup } from "node:dns/promises";
+import { systemResolveHost } from "../../server/mirror/remote-policy.ts";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parse } from "./args.ts";
@@ -150,7 +150,7 @@ async function drain(args: string[], io: CliIo): Promise<number> {
   const submit = hookSubmit({
     config,
     git: await selectEngine(config.git.engine),
-    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    resolveHost: systemResolveHost,
     fetch,
     redact,
     log,

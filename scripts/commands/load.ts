@@ -1,14 +1,12 @@
 // Shared by the commands: config from --config / CONFIG_PATH, the engine it names, DNS.
-import { lookup } from "node:dns/promises";
 import { resolve } from "node:path";
 import { loadConfig } from "../../server/config/load-config.ts";
 import type { Config } from "../../server/config/types.ts";
 import { selectEngine } from "../../server/mirror/git/select-engine.ts";
 import type { GitEngine } from "../../server/mirror/git/types.ts";
-import type { ResolveHost } from "../../server/mirror/remote-policy.ts";
 import type { CliIo } from "./io.ts";
 
-export const resolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+export { systemResolveHost as resolveHost } from "../../server/mirror/remote-policy.ts";
 
 export async function loadFor(io: CliIo, configFlag: string | undefined): Promise<Config> {
   const path = resolve(io.cwd, configFlag ?? io.env.CONFIG_PATH ?? "config.yaml");

@@ -1,10 +1,14 @@
 // Where the bridge may send credentials: https only (unless allow_insecure_http), and no hosts on
 // loopback, private or link-local networks (unless allow_private_network) — a config or webhook
 // must not turn the bridge into a way to reach internal services.
+import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { UnsafeInputError } from "../errors.ts";
 
 export type ResolveHost = (host: string) => Promise<string[]>;
+
+/** Every address the system resolver gives for a host (the default ResolveHost). */
+export const systemResolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
 export interface RemotePolicy {
   allowInsecureHttp: boolean;

@@ -3,11 +3,9 @@
 import { join } from "node:path";
 import { access } from "node:fs/promises";
 import type { Config, RepoConfig } from "../config/types.ts";
-import { httpAuth, remoteUrl } from "../config/remote-url.ts";
-import { matchRefGlob } from "../config/ref-globs.ts";
 import type { GitEngine, RefMap } from "./git/types.ts";
-import { checkRemoteUrl, type ResolveHost } from "./remote-policy.ts";
-import { fetchPatterns } from "./sync.ts";
+import type { ResolveHost } from "./remote-policy.ts";
+import { cacheDir, fetchPatterns, fromNs, LEDGER, remoteFor, scopeReason } from "./sync.ts";
 import { ancestryQuestions } from "./plan.ts";
 
 /** The target relative to the source. */
@@ -52,22 +50,15 @@ export async function repoStatus(
   repo: RepoConfig,
 ): Promise<RepoStatus> {
   const patterns = fetchPatterns(repo.refsInclude);
-  const list = async (provider: string, path: string): Promise<RefMap> => {
-    const p = config.providers.get(provider)!;
-    const url = remoteUrl(p, path);
-    await checkRemoteUrl(url, p, deps.resolveHost);
-    return deps.git.listRemote({ url, auth: httpAuth(p) }, patterns);
-  };
+  const list = async (provider: string, path: string): Promise<RefMap> =>
+    deps.git.listRemote(await remoteFor(config, provider, path, deps.resolveHost), patterns);
   const [source, target] = await Promise.all([list(repo.source, repo.sourcePath), list(repo.target, repo.targetPath)]);
 
   // The ledger and objects come from the cache when one exists; status never creates or fills it.
-  const cache = join(config.workDir, "cache", `${repo.name}.git`);
+  const cache = cacheDir(config, repo);
   const hasCache = await access(join(cache, "HEAD")).then(() => true, () => false);
-  const ledger = hasCache
-    ? new Map([...(await deps.git.readRefs(cache, "refs/bridge/ledger"))].map(([r, o]) => [`refs/${r.slice("refs/bridge/ledger/".length)}`, o]))
-    : new Map<string, string>();
-  const inScope = (ref: string) =>
-    repo.refsInclude.some((g) => matchRefGlob(g, ref)) && !repo.refsExclude.some((g) => matchRefGlob(g, ref));
+  const ledger = hasCache ? fromNs(LEDGER, await deps.git.readRefs(cache, LEDGER)) : new Map<string, string>();
+  const inScope = (ref: string) => scopeReason(repo, ref) === undefined;
   const names = [...new Set([...source.keys(), ...target.keys()])].filter(inScope).sort();
   const pairs = ancestryQuestions(source, target, ledger);
   const answers = hasCache ? await deps.git.ancestry(cache, pairs) : pairs.map(() => undefined);

@@ -37,9 +37,10 @@ export interface SyncResult {
 }
 
 const NS: Record<Side, string> = { source: "refs/bridge/source", target: "refs/bridge/target" };
-const LEDGER = "refs/bridge/ledger";
+export const LEDGER = "refs/bridge/ledger";
 const inNs = (ns: string, ref: string) => `${ns}/${ref.slice("refs/".length)}`;
-const fromNs = (ns: string, refs: RefMap): RefMap =>
+export const cacheDir = (config: Config, repo: RepoConfig) => join(config.workDir, "cache", `${repo.name}.git`);
+export const fromNs = (ns: string, refs: RefMap): RefMap =>
   new Map([...refs].map(([name, oid]) => [`refs/${name.slice(ns.length + 1)}`, oid]));
 
 export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions): Promise<SyncResult> {
@@ -89,7 +90,7 @@ export function resolveDirection(repo: RepoConfig, requested: Direction | "auto"
   return requested;
 }
 
-async function remoteFor(config: Config, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
+export async function remoteFor(config: Config, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
   const provider = config.providers.get(providerName)!;
   const url = remoteUrl(provider, path);
   await checkRemoteUrl(url, provider, resolve);
@@ -117,7 +118,7 @@ async function runLocked(
   signal: AbortSignal,
 ): Promise<RefResult[]> {
   const git = deps.git;
-  const cache = join(config.workDir, "cache", `${repo.name}.git`);
+  const cache = cacheDir(config, repo);
   await git.ensureCache(cache);
   const patterns = fetchPatterns(repo.refsInclude, refs);
 
@@ -222,7 +223,7 @@ function publicPart(p: PlannedRef): RefResult {
   return { ref, action, from, to, ...(direction ? { direction } : {}), ...(reason ? { reason } : {}), ...(backup ? { backup } : {}) };
 }
 
-function scopeReason(repo: RepoConfig, ref: string): string | undefined {
+export function scopeReason(repo: RepoConfig, ref: string): string | undefined {
   if (!repo.refsInclude.some((g) => matchRefGlob(g, ref))) return "not matched by refs.include";
   const ex = repo.refsExclude.find((g) => matchRefGlob(g, ref));
   return ex ? `excluded by refs.exclude ${ex}` : undefined;

@@ -4,8 +4,9 @@
 // A compaction replaces the file (temp file + rename) with a snapshot that keeps only the most
 // recent delivery ids (the duplicate window), so the tail keeps the old file open, reads it to
 // the end once the path points at a new file (the journal never writes to the old file after the
-// rename), then follows the new one. Bytes are only copied while the benchmark runs; parsing
-// waits for stop().
+// rename), then follows the new one. The journal writes its records over zero-filled space, so the
+// tail reads up to the first zero byte and resumes there. Bytes are only copied while the benchmark
+// runs; parsing waits for stop().
 import { type FileHandle, open, stat } from "node:fs/promises";
 
 export interface JournalDeliveries {
@@ -33,9 +34,13 @@ export async function tailJournal(path: string, intervalMs = 250): Promise<Journ
   async function readToEnd(): Promise<void> {
     for (;;) {
       const { bytesRead } = await fd.read(buf, 0, buf.length, offset);
-      if (bytesRead === 0) return;
-      chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
-      offset += bytesRead;
+      // The journal keeps zero-filled space after its last record and writes new records over it:
+      // stop at the first zero byte and read from there again next time.
+      const end = buf.subarray(0, bytesRead).indexOf(0);
+      const n = end === -1 ? bytesRead : end;
+      if (n > 0) chunks.push(Buffer.from(buf.subarray(0, n)));
+      offset += n;
+      if (end !== -1 || bytesRead === 0) return;
     }
   }
 

@@ -1,10 +1,10 @@
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultJournalFs, type JournalFile, type JournalFs } from "./journal.ts";
+import { defaultJournalFs, type JournalFile, type JournalFs, openJournal, readJournal } from "./journal.ts";
 import { createQueue } from "./queue.ts";
 import { QueueClosedError, QueueUnavailableError } from "./queue-errors.ts";
 import { engine, finished, hangingRun, openQueue, result, sleep, tempDir, waitFor } from "./test-kit.ts";
@@ -16,7 +16,8 @@ const req = (repo: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
   ...extra,
 });
 const ok: RunSync = engine((r) => result(r.repo, "updated"));
-const journalOf = (dir: string) => readFileSync(join(dir, "journal.jsonl"), "utf8");
+/** The journal's records: the file keeps zero-filled space after them. */
+const journalOf = (dir: string) => readFileSync(join(dir, "journal.jsonl"), "utf8").split("\0")[0];
 
 /** Wraps node:fs/promises and records each write and each completed data sync, in order. */
 function spyFs(events: string[]): JournalFs {
@@ -25,8 +26,8 @@ function spyFs(events: string[]): JournalFs {
     async open(path, flags) {
       const f = await defaultJournalFs.open(path, flags);
       const spied: JournalFile = {
-        async write(buf, off, len) {
-          const out = await f.write(buf, off, len);
+        async write(buf, off, len, position) {
+          const out = await f.write(buf, off, len, position);
           events.push(`write ${new TextDecoder().decode(buf.subarray(off, off + out.bytesWritten))}`);
           return out;
         },
@@ -72,7 +73,7 @@ test("a failed fsync refuses the request and every later one", async (t) => {
     async open(path, flags) {
       const f = await defaultJournalFs.open(path, flags);
       return {
-        write: (b, o, l) => f.write(b, o, l),
+        write: (b, o, l, p) => f.write(b, o, l, p),
         datasync:
           () => (failSync
             ? Promise.reject(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }))
@@ -160,6 +161,12 @@ test("requests folded into a waiting job survive a crash: merged count, widened 
 });
 
 test("a torn last line and a damaged line are tolerated", async (t) => {
+  for (const tail of ["", "\0".repeat(4096)]) await tornAndDamaged(t, tail);
+});
+
+// `tail` follows the records: nothing, or the zero-filled space the journal keeps (a crash in the
+// middle of a write leaves a torn record and then zeros).
+async function tornAndDamaged(t: TestContext, tail: string): Promise<void> {
   const dir = tempDir(t);
   const job = {
     id: "j1",
@@ -171,7 +178,7 @@ test("a torn last line and a damaged line are tolerated", async (t) => {
   };
   writeFileSync(
     join(dir, "journal.jsonl"),
-    `${JSON.stringify({ k: "job", job })}\nnot json\n{"k":"job","job":{"id":"j2","req`,
+    `${JSON.stringify({ k: "job", job })}\nnot json\n{"k":"job","job":{"id":"j2","req${tail}`,
   );
   const warnings: unknown[] = [];
   const log = { info() {}, warn: (m: string, f?: unknown) => warnings.push([m, f]), error() {} };
@@ -180,6 +187,25 @@ test("a torn last line and a damaged line are tolerated", async (t) => {
   assert.equal(q.get("j2"), undefined);
   assert.equal(warnings.length, 1, "the damaged middle line is reported, the torn tail is not");
   assert.ok(!journalOf(dir).includes("not json"), "compaction dropped both");
+  await q.close();
+}
+
+test("records overwrite zero-filled space: appends keep the file's size, a full file grows by a chunk", async (t) => {
+  const path = join(tempDir(t), "journal.jsonl");
+  const journal = await openJournal({ path, snapshot: () => [], preallocateBytes: 1024 });
+  assert.equal(statSync(path).size, 1024, "an empty journal is one zero-filled chunk");
+  const line = (n: number) => ({ k: "add", j: "job-1", d: "x".repeat(60), n });
+  const lineBytes = (n: number) => JSON.stringify(line(n)).length + 1; // 97-98 bytes: 10 lines fit in 1024, 11 do not
+  for (let n = 0; n < 10; n++) await journal.append(line(n));
+  assert.equal(statSync(path).size, 1024, "written in place");
+  await journal.append(line(10)); // no longer fits: the file grows by the records and a chunk
+  const records = Array.from({ length: 11 }, (_, n) => lineBytes(n)).reduce((a, b) => a + b);
+  assert.equal(journal.size(), records);
+  assert.equal(statSync(path).size, records + 1024);
+  const onDisk = readFileSync(path);
+  assert.equal(onDisk.subarray(journal.size()).every((b) => b === 0), true, "zeros after the records");
+  assert.deepEqual((await readJournal(path)).map((r) => (r as { n: number }).n), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  await journal.close();
 });
 
 test("close() lets running syncs finish before the deadline", async (t) => {
@@ -230,7 +256,7 @@ test("the journal is compacted at startup and when it grows", async (t) => {
   assert.equal(q1.list().length, 5, "older finished jobs left memory");
   await q1.close({ deadlineMs: 1000 });
   // Uncompacted, 60 jobs × 3 records would be some 50 kB.
-  assert.ok(statSync(join(dir, "journal.jsonl")).size < 2 * 4096, "compacted while running");
+  assert.ok(Buffer.byteLength(journalOf(dir)) < 2 * 4096, "compacted while running");
 
   const q2 = await openQueue(t, { dir, run: ok, keepFinished: 5 });
   assert.equal(q2.list().length, 5, "the finished window");

@@ -1,6 +1,6 @@
 // Webhook intake under load, against a bare Hono route measured in the same run.
 //
-//   node --import tsx bench/webhook.bench.ts [--duration 10] [--connections 50] [--warmup 2] [--rounds 1] [--keep]
+//   node --import tsx bench/webhook.bench.ts [--duration 10] [--connections 50] [--warmup 2] [--rounds 1] [--no-ladder] [--keep]
 //   node --cpu-prof --import tsx bench/webhook.bench.ts --only bridge     (profile one side alone)
 //   --engine-ms 200: the stub engine takes 200 ms per fetch, like a real sync (default 0: instant)
 //
@@ -11,6 +11,11 @@
 //   bridge: POST /webhook/github → HMAC over the raw bytes → parse → match → journal (write +
 //           fdatasync, group commit) → 200 {"status":"accepted","job_id"}
 //   bare:   POST /webhook/github → 200 {"status":"ok"} (the body is not read: the floor)
+// and, unless --no-ladder, two steps in between, to show where the bridge's time goes:
+//   verify:        read the body, check the HMAC (the bridge's own verify) → 200
+//   verify+parse:  then parse the payload and match it to the configured repo (the bridge's own
+//                  parse and match) → 200; what is left between this and the bridge is the queue
+//                  (journal write + fdatasync), the log line and the syncs the jobs run.
 // Then the loss check: every 200 with a job_id must name a delivery id that reached the journal
 // file with that job id (read from disk by bench/journal-tail.ts, not from the queue's memory).
 // Set BENCH_DIR to put the work dir (and so the journal's fsyncs) on a particular disk.
@@ -22,9 +27,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { startBridge } from "../server/bridge.ts";
 import { parseConfig } from "../server/config/index.ts";
+import * as github from "../server/providers/github/webhook.ts";
+import { matchDelivery } from "../server/providers/match.ts";
 import type { GitEngine } from "../server/mirror/git/types.ts";
 import { nodeRuntime } from "../server/runtime/node.ts";
 import { tailJournal } from "./journal-tail.ts";
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "2" },
     rounds: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
+    "no-ladder": { type: "boolean", default: false },
     // For profiling one side alone (node --cpu-prof --import tsx bench/webhook.bench.ts --only bridge).
     only: { type: "string" },
     "engine-ms": { type: "string", default: "0" },
@@ -125,10 +133,30 @@ const tail = await tailJournal(journalPath);
 
 const bareApp = new Hono();
 bareApp.post(PATH, (c) => c.json({ status: "ok" }));
+// The ladder's steps use the bridge's own functions on the same kind of body read as its route.
+const verified = async (c: Context) => {
+  const raw = await nodeRuntime.readBody!(c.env)!;
+  if (!github.verify(raw, c.req.raw.headers, SECRET).ok) throw new Error("the ladder got a badly signed delivery");
+  return raw;
+};
+bareApp.post(`/verify${PATH}`, async (c) => (await verified(c), c.json({ status: "ok" })));
+bareApp.post(`/parse${PATH}`, async (c) => {
+  const delivery = github.parse(await verified(c), c.req.raw.headers);
+  if (delivery.kind !== "push" || "ignored" in matchDelivery(config, delivery)) throw new Error("the ladder's delivery did not match");
+  return c.json({ status: "ok" });
+});
 const bare = await nodeRuntime.serve(bareApp.fetch, { port: 0, hostname: "127.0.0.1" });
 
+type Target = "bare" | "verify" | "verify+parse" | "bridge";
+const LABEL: Record<Target, string> = {
+  bare: "bare Hono route",
+  verify: "read + verify HMAC",
+  "verify+parse": "+ parse + match",
+  bridge: "bridge /webhook/github",
+};
+
 interface Run {
-  target: "bare" | "bridge";
+  target: Target;
   load: LoadResult;
   /** This process's CPU during the run, ms (server side: both servers live here). */
   serverCpuMs: number;
@@ -156,15 +184,16 @@ function runLoad(opts: LoadOptions): Promise<LoadResult> {
   });
 }
 
-async function measure(target: "bare" | "bridge", seconds: number): Promise<Run> {
+async function measure(target: Target, seconds: number): Promise<Run> {
   const acksFile = target === "bridge" ? join(dir, `acks-${runNo++}.txt`) : undefined;
   if (acksFile) ackFiles.push(acksFile);
   const url = target === "bridge" ? bridge.url : `http://127.0.0.1:${bare.port}`;
+  const path = target === "verify" ? `/verify${PATH}` : target === "verify+parse" ? `/parse${PATH}` : PATH;
   const syncs0 = syncs;
   const fsync0 = fsyncMs.length;
   const cpu0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
-  const load = await runLoad({ url, path: PATH, connections: CONNECTIONS, duration: seconds, secret: SECRET, acksFile });
+  const load = await runLoad({ url, path, connections: CONNECTIONS, duration: seconds, secret: SECRET, acksFile });
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0).utilization;
   const syncsDuring = syncs - syncs0;
@@ -200,9 +229,10 @@ const runs: Run[] = [];
 const warmups: Run[] = [];
 let failed = false;
 try {
-  const sides = (["bare", "bridge"] as const).filter((s) => args.only === undefined || args.only === s);
+  const all: Target[] = args["no-ladder"] ? ["bare", "bridge"] : ["bare", "verify", "verify+parse", "bridge"];
+  const sides = all.filter((s) => args.only === undefined || args.only === s);
   if (WARMUP > 0) for (const side of sides) warmups.push(await measure(side, WARMUP));
-  // Rounds alternate bare and bridge, so drift on the machine (other load, disk) hits both alike.
+  // Rounds alternate the servers, so drift on the machine (other load, disk) hits them alike.
   for (let r = 0; r < ROUNDS; r++) for (const side of sides) runs.push(await measure(side, DURATION));
 } finally {
   await bridge.stop(10_000);
@@ -215,7 +245,7 @@ const rows: string[][] = [["server", "req/s", "p50 ms", "p90 ms", "p99 ms", "max
 for (const run of runs) {
   const l = run.load;
   rows.push([
-    run.target === "bare" ? "bare Hono route" : "bridge /webhook/github",
+    LABEL[run.target],
     rps(l).toFixed(0),
     l.latency.p50.toFixed(2),
     l.latency.p90.toFixed(2),
@@ -238,11 +268,18 @@ for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i])
 
 const bareRuns = runs.filter((r) => r.target === "bare");
 const bridgeRuns = runs.filter((r) => r.target === "bridge");
+const ratiosTo = (target: Target) => runs.filter((r) => r.target === target).map((b, i) => rps(b.load) / rps(bareRuns[i].load));
 console.log("");
-if (bareRuns.length > 0 && bridgeRuns.length > 0) {
-  const ratios = bridgeRuns.map((b, i) => rps(b.load) / rps(bareRuns[i].load));
-  const worstRatio = Math.min(...ratios);
-  console.log(`bridge/bare throughput: ${ratios.map((x) => x.toFixed(2)).join(", ")}  (goal >= 0.50: ${worstRatio >= 0.5 ? "met" : "NOT met"})`);
+if (bareRuns.length > 0) {
+  for (const step of ["verify", "verify+parse"] as const) {
+    const ratios = ratiosTo(step);
+    if (ratios.length > 0) console.log(`${step}/bare throughput: ${ratios.map((x) => x.toFixed(2)).join(", ")}`);
+  }
+  if (bridgeRuns.length > 0) {
+    const ratios = ratiosTo("bridge");
+    const worstRatio = Math.min(...ratios);
+    console.log(`bridge/bare throughput: ${ratios.map((x) => x.toFixed(2)).join(", ")}  (goal >= 0.50: ${worstRatio >= 0.5 ? "met" : "NOT met"})`);
+  }
 }
 if (bridgeRuns.length > 0) {
   const worstP99 = Math.max(...bridgeRuns.map((r) => r.load.latency.p99));

@@ -27,14 +27,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { startBridge } from "../server/bridge.ts";
 import { parseConfig } from "../server/config/index.ts";
-import * as github from "../server/providers/github/webhook.ts";
-import { matchDelivery } from "../server/providers/match.ts";
 import type { GitEngine } from "../server/mirror/git/types.ts";
 import { nodeRuntime } from "../server/runtime/node.ts";
 import { tailJournal } from "./journal-tail.ts";
+import { addLadder } from "./webhook-ladder.ts";
 import { type LoadOptions, type LoadResult, pushExample } from "./webhook-load.ts";
 
 const { values: args } = parseArgs({
@@ -133,18 +132,7 @@ const tail = await tailJournal(journalPath);
 
 const bareApp = new Hono();
 bareApp.post(PATH, (c) => c.json({ status: "ok" }));
-// The ladder's steps use the bridge's own functions on the same kind of body read as its route.
-const verified = async (c: Context) => {
-  const raw = await nodeRuntime.readBody!(c.env)!;
-  if (!github.verify(raw, c.req.raw.headers, SECRET).ok) throw new Error("the ladder got a badly signed delivery");
-  return raw;
-};
-bareApp.post(`/verify${PATH}`, async (c) => (await verified(c), c.json({ status: "ok" })));
-bareApp.post(`/parse${PATH}`, async (c) => {
-  const delivery = github.parse(await verified(c), c.req.raw.headers);
-  if (delivery.kind !== "push" || "ignored" in matchDelivery(config, delivery)) throw new Error("the ladder's delivery did not match");
-  return c.json({ status: "ok" });
-});
+addLadder(bareApp, config, SECRET, PATH);
 const bare = await nodeRuntime.serve(bareApp.fetch, { port: 0, hostname: "127.0.0.1" });
 
 type Target = "bare" | "verify" | "verify+parse" | "bridge";

@@ -1,5 +1,6 @@
 // Follows the queue's journal file during a benchmark and, at the end, says which delivery ids it
-// holds and for which job — the loss check reads what reached the disk, not the queue's memory.
+// holds and for which job — the loss check (checkAcks) reads what reached the disk, not the
+// queue's memory.
 //
 // A compaction replaces the file (temp file + rename) with a snapshot that keeps only the most
 // recent delivery ids (the duplicate window), so the tail keeps the old file open, reads it to
@@ -93,4 +94,35 @@ export async function tailJournal(path: string, intervalMs = 250): Promise<Journ
       return { deliveries, files: files.length, bytes, damagedLines };
     },
   };
+}
+
+export interface AckCheck {
+  /** Deliveries the clients were told are accepted. */
+  acked: number;
+  /** Acknowledged but not in the journal: lost. */
+  missing: number;
+  /** In the journal under another job than the client was told. */
+  wrongJob: number;
+  /** In the journal but never answered (in flight when a run stopped): harmless. */
+  unanswered: number;
+}
+
+/** Compares what the clients were told (`<delivery id> <job id>` lines) with what is on disk. */
+export function checkAcks(ackTexts: string[], journal: JournalDeliveries): AckCheck {
+  const acked = new Map<string, string>();
+  for (const text of ackTexts) {
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      const [d, job] = line.split(" ");
+      acked.set(d, job);
+    }
+  }
+  let missing = 0, wrongJob = 0;
+  for (const [d, job] of acked) {
+    const onDisk = journal.deliveries.get(d);
+    if (onDisk === undefined) missing++;
+    else if (onDisk !== job) wrongJob++;
+  }
+  const unanswered = [...journal.deliveries.keys()].filter((d) => !acked.has(d)).length;
+  return { acked: acked.size, missing, wrongJob, unanswered };
 }

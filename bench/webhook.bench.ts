@@ -32,7 +32,7 @@ import { startBridge } from "../server/bridge.ts";
 import { parseConfig } from "../server/config/index.ts";
 import type { GitEngine } from "../server/mirror/git/types.ts";
 import { nodeRuntime } from "../server/runtime/node.ts";
-import { tailJournal } from "./journal-tail.ts";
+import { checkAcks, tailJournal } from "./journal-tail.ts";
 import { addLadder } from "./webhook-ladder.ts";
 import { type LoadOptions, type LoadResult, pushExample } from "./webhook-load.ts";
 
@@ -275,24 +275,10 @@ if (bridgeRuns.length > 0) {
 }
 
 // ---- loss check: what the clients were told vs what is on disk (warm-up runs included)
-const acked = new Map<string, string>();
-for (const f of ackFiles) {
-  for (const line of readFileSync(f, "utf8").split("\n")) {
-    if (!line) continue;
-    const [d, job] = line.split(" ");
-    acked.set(d, job);
-  }
-}
 const journal = await tail.stop();
-let missing = 0, wrongJob = 0;
-for (const [d, job] of acked) {
-  const onDisk = journal.deliveries.get(d);
-  if (onDisk === undefined) missing++;
-  else if (onDisk !== job) wrongJob++;
-}
+const { acked, missing, wrongJob, unanswered } = checkAcks(ackFiles.map((f) => readFileSync(f, "utf8")), journal);
 const allBridge = [...warmups, ...runs].filter((r) => r.target === "bridge").map((r) => r.load);
-const acceptedTotal = acked.size;
-const unanswered = journal.deliveries.size - [...journal.deliveries.keys()].filter((d) => acked.has(d)).length;
+const acceptedTotal = acked;
 const badAnswers = allBridge.reduce((a, l) => a + l.duplicates + l.other200, 0);
 const bridgeNon2xx = allBridge.reduce((a, l) => a + non2xx(l) + l.errors + l.timeouts, 0);
 console.log(

@@ -20,7 +20,9 @@ export interface JobQueue {
   isOpen(): boolean;
 }
 
-export type Readiness = { ok: true } | { ok: false; reason: string };
+export type Readiness =
+  | { ok: true; services?: Record<string, { ok: boolean; detail?: string }> }
+  | { ok: false; reason: string };
 
 export interface AppDeps {
   config: Config;

@@ -1,23 +1,24 @@
-// Wires the running bridge from a loaded config: engine, queue, notifications, HTTP app, listener.
-// main.ts (the CLI's `serve`) and the integration tests both start the bridge through here.
+// The composition root of the running bridge: builds the one deps object (config, engine, queue,
+// log, redact, clock, timers, fetch) from a loaded config, then starts every long-lived part (the
+// services: hook spool drain, and every trigger that plugs in later) and the HTTP listener, and
+// stops them all in one place. main.ts (the CLI's `serve`) and the integration tests start the
+// bridge through here.
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config/types.ts";
+import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
+import { type Service, serviceGroup } from "./lifecycle/service.ts";
+import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
 import type { GitEngine } from "./mirror/git/types.ts";
 import { redactor } from "./mirror/redact.ts";
 import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
 import { syncRepo } from "./mirror/sync.ts";
-import { buildSyncMessage } from "./notify/message.ts";
-import { notificationTargets } from "./notify/route-notification.ts";
-import { createSlackNotifier } from "./notify/slack-sender.ts";
+import { jobNotifier } from "./notify/notify-job.ts";
 import { createQueue, type Queue } from "./queue/queue.ts";
-import type { Job } from "./queue/types.ts";
 import { currentRuntime, type Listener } from "./runtime/index.ts";
-import { drainSpool } from "../hooks/spool.ts";
-import { queueSubmit } from "../hooks/queue-submit.ts";
 
 export interface BridgeOptions {
   config: Config;
@@ -30,6 +31,12 @@ export interface BridgeOptions {
   git?: GitEngine;
   /** Slack Web API base (tests point it at a local server). */
   slackApiUrl?: string;
+  clock?: Clock;
+  timers?: Timers;
+  /** The environment as the entry point read it (default: none). */
+  env?: Record<string, string | undefined>;
+  /** Extra services started after the built-in ones (tests, embedders). */
+  services?: (deps: BridgeDeps) => Service[];
 }
 
 export interface RunningBridge {
@@ -37,10 +44,10 @@ export interface RunningBridge {
   port: number;
   queue: Queue;
   log: Logger;
-  /** Readiness turns 503 first, then the queue drains (or re-queues) within the deadline. */
+  deps: BridgeDeps;
+  /** Readiness turns 503 first, then services stop and the queue drains (or re-queues) within the deadline. */
   stop(deadlineMs?: number): Promise<void>;
 }
-
 
 export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const { config } = opts;
@@ -51,6 +58,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   for (const w of config.warnings) log.warn(w);
   const git = opts.git ?? (await selectEngine(config.git.engine));
   const resolveHost = opts.resolveHost ?? systemResolveHost;
+  const clock = opts.clock ?? systemClock;
+  const timers = opts.timers ?? systemTimers;
   await mkdir(config.workDir, { recursive: true });
 
   const queue = await createQueue({
@@ -58,37 +67,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     concurrency: config.mirror.concurrency,
     redact,
     log,
+    now: () => clock.now(),
+    timers,
     run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
   });
-  // Pushes a post-receive hook spooled (its worker could not deliver them) become queued jobs:
-  // now, and every minute while the bridge runs.
-  const drain = () =>
-    drainSpool(config.workDir, queueSubmit(config, queue)).catch((err) => log.warn("hook spool drain failed", { error: String(err) }));
-  await drain();
-  const drainTimer = setInterval(drain, 60_000);
-  (drainTimer as { unref?: () => void }).unref?.();
-  const slack = createSlackNotifier({ fetch: opts.fetch ?? fetch, log, redact, slackApiUrl: opts.slackApiUrl });
+  const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
+  // Before anything can finish: jobs replayed from the journal start on the next tick.
+  const notify = jobNotifier(deps, opts.slackApiUrl);
   queue.onFinished((job) => void notify(job));
 
-  async function notify(job: Job): Promise<void> {
-    const repo = config.repos.find((r) => r.name === job.request.repo);
-    if (!repo) return;
-    const authors = Object.fromEntries(
-      (job.result?.refs ?? []).filter((r) => r.author && r.to).map((r) => [r.to!, r.author!]),
-    );
-    const message = buildSyncMessage({
-      job,
-      repo,
-      config,
-      durationMs: job.result?.duration_ms ?? elapsed(job),
-      result: job.result,
-      error: job.state === "failed" ? job.error : undefined,
-      authors,
-    });
-    if (!message) return;
-    // A Slack outage never fails a sync: send() logs and returns false instead of throwing.
-    await Promise.all(notificationTargets(config, repo).map((t) => slack.send(t, message)));
-  }
+  const services = serviceGroup([spoolDrainService(deps), ...(opts.services?.(deps) ?? [])], log);
+  await services.start();
 
   let stopping = false;
   const gitOk = git.name === "native" ? hasGit : async () => true;
@@ -103,7 +92,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       return { ok: false, reason: `WORK_DIR ${config.workDir} is not writable: ${(err as Error).message}` };
     }
     if (!(await gitOk())) return { ok: false, reason: "git is not usable: install git or set git.engine: isomorphic" };
-    return { ok: true };
+    return { ok: true, services: services.health() };
   };
 
   const runtime = await currentRuntime();
@@ -118,7 +107,14 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     readBody: runtime.readBody,
   });
   const hostname = opts.hostname ?? "0.0.0.0";
-  const listener: Listener = await runtime.serve(app.fetch, { port: opts.port, hostname });
+  let listener: Listener;
+  try {
+    listener = await runtime.serve(app.fetch, { port: opts.port, hostname });
+  } catch (err) {
+    await services.stop(1_000);
+    await queue.close({ deadlineMs: 1_000 });
+    throw err;
+  }
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${listener.port}`;
   log.info("git-bridge listening", { url, engine: git.name, runtime: runtime.name, repos: config.repos.length });
 
@@ -127,11 +123,12 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     port: listener.port,
     queue,
     log,
+    deps,
     async stop(deadlineMs = config.mirror.drainTimeoutSeconds * 1000) {
-      // /ready answers 503 from here on and new webhooks get 503 (not acknowledged), while
-      // running syncs finish; whatever is still pending at the deadline stays journaled.
+      // /ready answers 503 from here on and new webhooks get 503 (not acknowledged); triggers stop
+      // taking work, running syncs finish; whatever is still pending at the deadline stays journaled.
       stopping = true;
-      clearInterval(drainTimer);
+      await services.stop(deadlineMs);
       await queue.close({ deadlineMs });
       await listener.close().catch(() => {});
       log.info("git-bridge stopped");
@@ -139,5 +136,3 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     },
   };
 }
-
-const elapsed = (job: Job) => (job.started_at ? Date.now() - Date.parse(job.started_at) : 0);

@@ -19,6 +19,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     // The demo's git server takes anonymous pushes: keep everything on loopback.
     hostname: (values.host as string | undefined) ?? (demo ? "127.0.0.1" : "0.0.0.0"),
     write: io.stderr,
+    env: io.env,
   });
   if (demo) io.stdout(demo.instructions(bridge.url));
 

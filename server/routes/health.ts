@@ -7,7 +7,12 @@ export function healthRoutes(deps: AppDeps): Hono {
   app.get("/health", (c) => c.json({ status: "ok", service: "git-bridge" }));
   app.get("/ready", async (c) => {
     const check = await deps.ready();
-    if (check.ok) return c.json({ status: "ok", service: "git-bridge" });
+    // A degraded service (say, an SQS consumer that cannot reach its queue) is detail, not a 503:
+    // the bridge still takes webhooks and journals them.
+    if (check.ok) {
+      const detail = check.services && Object.keys(check.services).length ? { services: check.services } : {};
+      return c.json({ status: "ok", service: "git-bridge", ...detail });
+    }
     return c.json({ status: "unavailable", service: "git-bridge", reason: check.reason }, 503);
   });
   return app;

@@ -4,6 +4,7 @@ import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
 import { redact } from "../server/mirror/redact.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { statusCommand } from "./commands/status.ts";
+import { reconcileCommand } from "./commands/reconcile.ts";
 import { configCheckCommand } from "./commands/config-check.ts";
 import { hooksCommand } from "./commands/hooks.ts";
 import type { CliIo } from "./commands/io.ts";
@@ -12,6 +13,7 @@ const USAGE = `usage: git-bridge <command> [options]
 
   sync <repo> [--direction source-to-target|target-to-source|auto] [--ref <full ref>] [--json]
   status <repo>|--all [--json]
+  reconcile <repo>|--all [--json]
   config check
   hooks install <bare-repo-dir> --repo <name> [--mode push|notify] [--side source|target]
         [--runtime auto|node|deno|bun] [--env-file PATH] [--work-dir PATH]
@@ -27,6 +29,7 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   sync: syncCommand,
   status: statusCommand,
+  reconcile: reconcileCommand,
   "config": (args, io) => {
     if (args[0] !== "check") throw new UsageError(`unknown config subcommand ${JSON.stringify(args[0] ?? "")}; try: git-bridge config check`);
     return configCheckCommand(args.slice(1), io);

@@ -11,6 +11,10 @@ import { retryRoutes } from "./routes/retry.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { postReceiveRoutes } from "./routes/post-receive.ts";
+import { statusRoutes } from "./routes/status.ts";
+import { statusPageRoutes } from "./routes/status-page.ts";
+import type { BridgeMetrics } from "./observe/metrics.ts";
+import type { StatusSources } from "./status/view.ts";
 
 /** What the routes need from the queue (server/queue/queue.ts implements it). */
 export interface JobQueue {
@@ -34,6 +38,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** The runtime's direct body reader (Runtime.readBody), given the Hono context's env. */
   readBody?: (env: unknown) => Promise<Uint8Array> | undefined;
+  /** The status snapshot's read side: GET /status and the page (GET /) exist when it is given. */
+  status?: StatusSources;
+  /** GET /metrics, and the webhook delivery counters. */
+  metrics?: BridgeMetrics;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -43,6 +51,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
   app.route("/", postReceiveRoutes(deps));
+  if (deps.status) {
+    app.route("/", statusRoutes({ token: deps.config.status.token, status: deps.status, metrics: deps.metrics }));
+    app.route("/", statusPageRoutes({ token: deps.config.status.token, status: deps.status }));
+  }
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

@@ -19,6 +19,10 @@ import { syncRepo } from "./mirror/sync.ts";
 import { jobNotifier } from "./notify/notify-job.ts";
 import { createQueue, type Queue } from "./queue/queue.ts";
 import { currentRuntime, type Listener } from "./runtime/index.ts";
+import { createIsomorphicEngine } from "./mirror/git/isomorphic.ts";
+import { createMetrics } from "./observe/metrics.ts";
+import { type ReconcileService, reconcileService } from "./reconcile/service.ts";
+import { createSnapshot, type StatusSnapshot } from "./status/snapshot.ts";
 
 export interface BridgeOptions {
   config: Config;
@@ -45,6 +49,9 @@ export interface RunningBridge {
   queue: Queue;
   log: Logger;
   deps: BridgeDeps;
+  /** Per-repo state from sweeps and finished jobs (what /status, the page and /metrics show). */
+  snapshot: StatusSnapshot;
+  reconcile: ReconcileService;
   /** Readiness turns 503 first, then services stop and the queue drains (or re-queues) within the deadline. */
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -75,8 +82,22 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   // Before anything can finish: jobs replayed from the journal start on the next tick.
   const notify = jobNotifier(deps, opts.slackApiUrl);
   queue.onFinished((job) => void notify(job));
+  const snapshot = createSnapshot(config, redact);
+  const metrics = createMetrics({ repos: config.repos.map((r) => r.name), snapshot, queue, workDir: config.workDir, now: () => clock.now() });
+  queue.onFinished((job) => {
+    snapshot.recordJob(job);
+    metrics.jobFinished(job);
+  });
+  // Sweeps read advertisements in-process over smart HTTP whatever the sync engine: no git
+  // process per remote, and a thousand repos cost a thousand small HTTP GETs per side.
+  const advertisements = createIsomorphicEngine({ fetch: deps.fetch });
+  const reconcile = reconcileService(deps, {
+    snapshot,
+    listRemote: (remote, patterns, o) => advertisements.listRemote(remote, patterns, o),
+    slackApiUrl: opts.slackApiUrl,
+  });
 
-  const services = serviceGroup([spoolDrainService(deps), ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup([spoolDrainService(deps), reconcile, ...(opts.services?.(deps) ?? [])], log);
   await services.start();
 
   let stopping = false;
@@ -105,6 +126,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
     maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024,
     readBody: runtime.readBody,
+    status: { snapshot, queueStats: () => queue.stats(), now: () => clock.now() },
+    metrics,
   });
   const hostname = opts.hostname ?? "0.0.0.0";
   let listener: Listener;
@@ -124,6 +147,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     queue,
     log,
     deps,
+    snapshot,
+    reconcile,
     async stop(deadlineMs = config.mirror.drainTimeoutSeconds * 1000) {
       // /ready answers 503 from here on and new webhooks get 503 (not acknowledged); triggers stop
       // taking work, running syncs finish; whatever is still pending at the deadline stays journaled.

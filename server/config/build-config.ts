@@ -9,6 +9,7 @@ import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
 import type { RawConfig, RawConsumer } from "./schema.ts";
 import type { Config, ConsumerConfig } from "./types.ts";
+import { buildReconcile } from "./reconcile-settings.ts";
 
 export const DEFAULTS = {
   port: 8080,
@@ -71,6 +72,8 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     mirror,
     git: { engine: raw.git.engine },
     hooks: { secret: blank(raw.hooks.secret), serverUrl: url(["hooks", "server_url"], raw.hooks.server_url) },
+    reconcile: buildReconcile(raw.reconcile, report),
+    status: { token: blank(raw.status.token) },
     workDir: resolve(ctx.cwd, blank(env.WORK_DIR) ?? blank(raw.work_dir) ?? DEFAULTS.workDir),
     secrets: [],
     warnings: [],
@@ -181,6 +184,7 @@ export function collectSecrets(c: Config): string[] {
     c.notification.slack.botToken,
     ...c.repos.map((r) => r.slackWebhookUrl),
     c.hooks.secret,
+    c.status.token,
   ];
   const set = new Set(all.filter((s): s is string => s !== undefined && s !== ""));
   return [...set].sort((a, b) => b.length - a.length);

@@ -58,6 +58,7 @@ const SWITCHES: readonly (readonly string[])[] = [
   ["repos", "*", "slack_webhook_url"],
   ["hooks", "secret"],
   ["consumer", "queue_url"],
+  ["status", "token"],
 ];
 
 export function isSwitchSetting(path: Path): boolean {

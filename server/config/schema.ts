@@ -179,6 +179,16 @@ export const ConfigSchema = mapping({
   ),
   git: v.optional(mapping({ engine: v.optional(oneOf(ENGINES), "auto") }), {}),
   hooks: v.optional(mapping({ secret: v.optional(text()), server_url: v.optional(text()) }), {}),
+  reconcile: v.optional(
+    mapping({
+      enabled: v.optional(bool(), true),
+      schedule: v.optional(text()),
+      timezone: v.optional(text()),
+      concurrency: v.optional(int(1, 256)),
+    }),
+    {},
+  ),
+  status: v.optional(mapping({ token: v.optional(text()) }), {}),
   work_dir: v.optional(text()),
 }, {
   providers: "a mapping of provider name to { type, base_url, credentials }",

@@ -63,6 +63,16 @@ export interface ConsumerConfig {
   visibilityTimeoutSeconds: number;
 }
 
+export interface ReconcileConfig {
+  enabled: boolean;
+  /** A cron expression (5 fields, or 6 with seconds first), checked when the config loads. */
+  schedule: string;
+  /** IANA zone the schedule is read in; unset = the host's zone. */
+  timezone?: string;
+  /** Repos compared at the same time during a sweep. */
+  concurrency: number;
+}
+
 export interface Config {
   /** Absolute path of the file this came from (for messages). */
   path: string;
@@ -78,6 +88,10 @@ export interface Config {
   mirror: { timeoutSeconds: number; concurrency: number; drainTimeoutSeconds: number };
   git: { engine: "native" | "isomorphic" | "auto" };
   hooks: { secret?: string; serverUrl?: string };
+  /** The scheduled sweep that compares both sides of every repo (server/reconcile/). */
+  reconcile: ReconcileConfig;
+  /** Unset: GET /status, /metrics and / answer anyone; set: they need `Authorization: Bearer <token>`. */
+  status: { token?: string };
   workDir: string;
   /** Every secret value in the file, for redaction. */
   secrets: string[];

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { access } from "node:fs/promises";
 import type { Config, RepoConfig } from "../config/types.ts";
-import type { GitEngine, RefMap } from "./git/types.ts";
+import type { GitCallOptions, GitEngine, RefMap, Remote } from "./git/types.ts";
 import type { ResolveHost } from "./remote-policy.ts";
 import { cacheDir, fetchPatterns, fromNs, LEDGER, remoteFor, scopeReason } from "./sync.ts";
 import { ancestryQuestions } from "./plan.ts";
@@ -44,22 +44,36 @@ export function repoState(refs: RefStatus[]): RefState {
   return "in_sync";
 }
 
-export async function repoStatus(
-  deps: { git: GitEngine; resolveHost: ResolveHost },
-  config: Config,
-  repo: RepoConfig,
-): Promise<RepoStatus> {
+/** Reads one side's ref advertisement; the reconcile sweep passes an in-process smart-HTTP reader. */
+export type ListRemote = (remote: Remote, patterns: string[], opts?: GitCallOptions) => Promise<RefMap>;
+
+export interface StatusDeps {
+  git: GitEngine;
+  resolveHost: ResolveHost;
+  /** Default: the engine's listRemote. */
+  listRemote?: ListRemote;
+  signal?: AbortSignal;
+}
+
+export async function repoStatus(deps: StatusDeps, config: Config, repo: RepoConfig): Promise<RepoStatus> {
   const patterns = fetchPatterns(repo.refsInclude);
+  const listRemote: ListRemote = deps.listRemote ?? ((r, p, o) => deps.git.listRemote(r, p, o));
   const list = async (provider: string, path: string): Promise<RefMap> =>
-    deps.git.listRemote(await remoteFor(config, provider, path, deps.resolveHost), patterns);
+    listRemote(await remoteFor(config, provider, path, deps.resolveHost), patterns, { signal: deps.signal });
   const [source, target] = await Promise.all([list(repo.source, repo.sourcePath), list(repo.target, repo.targetPath)]);
 
+  const inScope = (ref: string) => scopeReason(repo, ref) === undefined;
+  const names = [...new Set([...source.keys(), ...target.keys()])].filter(inScope).sort();
+  // Both sides equal (the common case, and the whole of a sweep over caught-up repos): the
+  // advertisements alone say so, and the cache is not opened at all.
+  if (names.every((ref) => source.get(ref) === target.get(ref))) {
+    const refs = names.map((ref) => ({ ref, source: source.get(ref)!, target: target.get(ref)!, state: "in_sync" as const }));
+    return { repo: repo.name, direction: repo.direction, state: "in_sync", refs };
+  }
   // The ledger and objects come from the cache when one exists; status never creates or fills it.
   const cache = cacheDir(config, repo);
   const hasCache = await access(join(cache, "HEAD")).then(() => true, () => false);
   const ledger = hasCache ? fromNs(LEDGER, await deps.git.readRefs(cache, LEDGER)) : new Map<string, string>();
-  const inScope = (ref: string) => scopeReason(repo, ref) === undefined;
-  const names = [...new Set([...source.keys(), ...target.keys()])].filter(inScope).sort();
   const pairs = ancestryQuestions(source, target, ledger);
   const answers = hasCache ? await deps.git.ancestry(cache, pairs) : pairs.map(() => undefined);
   const known = new Map(pairs.map(([a, b], i) => [`${a}..${b}`, answers[i]]));

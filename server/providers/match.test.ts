@@ -42,6 +42,8 @@ function config(providers: ProviderConfig[], repos: RepoConfig[]): Config {
     mirror: { timeoutSeconds: 600, concurrency: 4, drainTimeoutSeconds: 30 },
     git: { engine: "native" },
     hooks: {},
+    reconcile: { enabled: false, schedule: "0 */10 * * * *", concurrency: 16 },
+    status: {},
     workDir: "/var/lib/git-bridge",
     secrets: [],
     warnings: [],

@@ -10,6 +10,7 @@ import * as gitlab from "../providers/gitlab/webhook.ts";
 import * as gitea from "../providers/gitea/webhook.ts";
 import { matchDelivery, toSyncRequest } from "../providers/match.ts";
 import type { HeadersLike, ParsedDelivery, VerifyResult } from "../providers/types.ts";
+import type { WebhookOutcome } from "../observe/metrics.ts";
 
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -27,7 +28,8 @@ export function webhookRoutes(deps: AppDeps): Hono {
     gitea: [gitea, secrets.giteaSecret],
   };
   const maxSize = deps.maxBodyBytes ?? MAX_BODY_BYTES;
-  const tooLarge = (c: Context) => c.json({ error: `request body too large (limit ${Math.round(maxSize / 1048576)} MB)` }, 413);
+  const count = (c: Context, outcome: WebhookOutcome) => deps.metrics?.webhook(c.req.param("provider") ?? "", outcome);
+  const tooLarge = (c: Context) => (count(c, "invalid"), c.json({ error: `request body too large (limit ${Math.round(maxSize / 1048576)} MB)` }, 413));
   const streamingLimit = bodyLimit({ maxSize, onError: tooLarge });
   // A declared Content-Length (without Transfer-Encoding) is checked from the header alone, as
   // hono's bodyLimit does, but without touching c.req.raw.body: on @hono/node-server that getter
@@ -59,19 +61,27 @@ export function webhookRoutes(deps: AppDeps): Hono {
     const verified = provider.verify(raw, headers, secret);
     if (!verified.ok) {
       deps.log.warn("webhook rejected", { provider: name, reason: verified.reason });
+      count(c, "unauthorized");
       return c.json({ error: verified.reason }, 401);
     }
     let delivery: ParsedDelivery;
     try {
       delivery = provider.parse(raw, headers);
     } catch (err) {
-      if (err instanceof MalformedPayloadError) return c.json({ error: err.message }, 400);
+      if (err instanceof MalformedPayloadError) {
+        count(c, "invalid");
+        return c.json({ error: err.message }, 400);
+      }
       throw err;
     }
-    if (delivery.kind === "ignored") return c.json({ status: "ignored", reason: delivery.reason });
+    if (delivery.kind === "ignored") {
+      count(c, "ignored");
+      return c.json({ status: "ignored", reason: delivery.reason });
+    }
     const match = matchDelivery(deps.config, delivery);
     if ("ignored" in match) {
       deps.log.info("webhook ignored", { provider: name, repo_path: delivery.repoPath, reason: match.ignored });
+      count(c, "ignored");
       return c.json({ status: "ignored", reason: match.ignored });
     }
     const answer = await deps.queue.enqueue(toSyncRequest(match, delivery));
@@ -86,6 +96,7 @@ export function webhookRoutes(deps: AppDeps): Hono {
       delivery: delivery.deliveryId,
       job_id: jobId,
     });
+    count(c, status);
     return c.json({ status, job_id: jobId });
   });
   app.all("/webhook/:provider{github|gitlab|gitea}", (c) => c.json({ error: "method not allowed: use POST" }, 405, { Allow: "POST" }));

@@ -44,8 +44,7 @@ export function createMetrics(src: MetricsSources): BridgeMetrics {
   });
   const duration = new Histogram({
     name: "git_bridge_sync_duration_seconds",
-    help: "Duration of finished sync jobs (the last attempt), by result.",
-    labelNames: ["result"] as const,
+    help: "Duration of finished sync jobs (the last attempt); results are counted in git_bridge_syncs_total.",
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [registry],
   });
@@ -118,7 +117,7 @@ export function createMetrics(src: MetricsSources): BridgeMetrics {
       syncs.inc({ repo: job.request.repo, result: job.state });
       const ms = job.result?.duration_ms ??
         (job.started_at && job.finished_at ? Date.parse(job.finished_at) - Date.parse(job.started_at) : undefined);
-      if (ms !== undefined) duration.observe({ result: job.state }, ms / 1000);
+      if (ms !== undefined) duration.observe(ms / 1000);
     },
     webhook(provider, outcome) {
       if ((WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) webhooks.inc({ provider, outcome });

@@ -3,13 +3,11 @@
 import { CronTime } from "cron";
 
 export interface Schedule {
-  /** Milliseconds from `now` to the next tick (> 0). */
-  delayFrom(now: Date): number;
+  /** The first tick strictly after `now`. */
   nextAfter(now: Date): Date;
 }
 
 export function cronSchedule(expression: string, timezone?: string): Schedule {
   const time = new CronTime(expression, timezone ?? null);
-  const nextAfter = (now: Date) => time.getNextDateFrom(now, timezone).toJSDate();
-  return { nextAfter, delayFrom: (now) => Math.max(1, nextAfter(now).getTime() - now.getTime()) };
+  return { nextAfter: (now) => time.getNextDateFrom(now, timezone).toJSDate() };
 }

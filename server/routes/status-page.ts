@@ -67,7 +67,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e3e3;vertical-a
 </head>
 <body>
 <h1>git-bridge status</h1>
-<p class="meta">${total} repos · queue: ${view.queue.queued} waiting, ${view.queue.running} running · updated ${view.generated_at} · refreshes every ${REFRESH_SECONDS}s</p>
+<p class="meta">${total} repos · queue: ${view.queue.queued} waiting, ${view.queue.running} running · updated ${when(view.generated_at)} · refreshes every ${REFRESH_SECONDS}s</p>
 ${problem ? html`<p class="problem" role="alert">${problem}</p>` : ""}
 <nav aria-label="Filter by state">${link(undefined, total)}${REPO_STATES.map((s) => link(s, view.counts[s]))}</nav>
 ${view.repos.length === 0 ? html`<p>No repos in this state.</p>` : html`<table>
@@ -78,6 +78,12 @@ ${view.repos.map(row)}
 </table>`}
 </body>
 </html>`;
+}
+
+/** A timestamp people read (UTC, to the second), with the exact value for machines. */
+function when(iso: string | null) {
+  if (!iso) return "running";
+  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC</time>`;
 }
 
 function row(r: RepoView): HtmlEscapedString | Promise<HtmlEscapedString> {
@@ -91,7 +97,7 @@ function row(r: RepoView): HtmlEscapedString | Promise<HtmlEscapedString> {
   return html`<tr data-repo="${r.repo}" data-state="${r.state}">
 <td data-label="Repo">${r.repo}</td>
 <td data-label="State" class="st ${r.state}">${LABEL[r.state]}${detail ? html` <small>(${detail})</small>` : ""}</td>
-<td data-label="Last sync">${job ? html`${job.state} · ${job.finished_at ?? "running"} · ${job.source}` : "none since start"}</td>
+<td data-label="Last sync">${job ? html`${job.state} · ${when(job.finished_at)} · ${job.source}` : "none since start"}</td>
 <td data-label="Lag">${lagText(r.lag_seconds)}</td>
 <td data-label="Last error">${error ? html`<span class="err">${error}</span>` : "—"}</td>
 </tr>`;

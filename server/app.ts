@@ -12,6 +12,7 @@ import { jobRoutes } from "./routes/jobs.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { postReceiveRoutes } from "./routes/post-receive.ts";
 import { statusRoutes } from "./routes/status.ts";
+import { requestId, requestIdOf } from "./routes/request-id.ts";
 import { statusPageRoutes } from "./routes/status-page.ts";
 import type { BridgeMetrics } from "./observe/metrics.ts";
 import type { StatusSources } from "./status/view.ts";
@@ -46,6 +47,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(requestId());
   app.route("/", healthRoutes(deps));
   app.route("/", webhookRoutes(deps));
   app.route("/", retryRoutes(deps));
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((err, c) => {
     // Nothing was acknowledged: a 503 tells the sender to deliver again later.
     const unavailable = err instanceof BridgeError && (err.code === "queue_closed" || err.code === "queue_unavailable");
-    deps.log.error("request failed", { path: new URL(c.req.url).pathname, error: deps.redact(String(err)) });
+    deps.log.error("request failed", { request_id: requestIdOf(c), path: new URL(c.req.url).pathname, error: deps.redact(String(err)) });
     if (unavailable) return c.json({ error: deps.redact((err as Error).message) }, 503);
     return c.json({ error: "internal error; see the bridge's log" }, 500);
   });

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../app.ts";
+import { requestIdOf } from "./request-id.ts";
 import { hookDeliveryId, hookDirection, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
 
 /** 10,000 ref lines of ~130 bytes fit with room to spare. */
@@ -26,7 +27,7 @@ export function postReceiveRoutes(deps: AppDeps): Hono {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const verified = verifyNotification(secret, raw, c.req.raw.headers, Date.now() / 1000);
     if (!verified.ok) {
-      deps.log.warn("hook notification rejected", { reason: verified.reason });
+      deps.log.warn("hook notification rejected", { request_id: requestIdOf(c), reason: verified.reason });
       return c.json({ error: verified.reason }, 401);
     }
     let body: unknown;
@@ -61,6 +62,7 @@ export function postReceiveRoutes(deps: AppDeps): Hono {
       if (!jobIds.includes(job.id)) jobIds.push(job.id);
     }
     deps.log.info(accepted ? "hook notification accepted" : "hook notification duplicate", {
+      request_id: requestIdOf(c),
       repo: repo.name,
       side,
       refs: updates.length,

@@ -11,6 +11,7 @@ import * as gitea from "../providers/gitea/webhook.ts";
 import { matchDelivery, toSyncRequest } from "../providers/match.ts";
 import type { HeadersLike, ParsedDelivery, VerifyResult } from "../providers/types.ts";
 import type { WebhookOutcome } from "../observe/metrics.ts";
+import { requestIdOf } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -60,7 +61,7 @@ export function webhookRoutes(deps: AppDeps): Hono {
     const headers = c.req.raw.headers;
     const verified = provider.verify(raw, headers, secret);
     if (!verified.ok) {
-      deps.log.warn("webhook rejected", { provider: name, reason: verified.reason });
+      deps.log.warn("webhook rejected", { request_id: requestIdOf(c), provider: name, reason: verified.reason });
       count(c, "unauthorized");
       return c.json({ error: verified.reason }, 401);
     }
@@ -80,7 +81,7 @@ export function webhookRoutes(deps: AppDeps): Hono {
     }
     const match = matchDelivery(deps.config, delivery);
     if ("ignored" in match) {
-      deps.log.info("webhook ignored", { provider: name, repo_path: delivery.repoPath, reason: match.ignored });
+      deps.log.info("webhook ignored", { request_id: requestIdOf(c), provider: name, repo_path: delivery.repoPath, reason: match.ignored });
       count(c, "ignored");
       return c.json({ status: "ignored", reason: match.ignored });
     }
@@ -88,6 +89,7 @@ export function webhookRoutes(deps: AppDeps): Hono {
     const status = answer.status;
     const jobId = answer.jobId ?? answer.job.id;
     deps.log.info(status === "duplicate" ? "webhook duplicate" : "webhook accepted", {
+      request_id: requestIdOf(c),
       provider: name,
       repo: match.repo.name,
       ref: delivery.ref,

@@ -212,6 +212,9 @@ describe("reconcile: scheduled sweeps, snapshot, /status and /metrics", () => {
     await queueIdle(b);
     const hook = await call(`${b.url}/webhook/gitea`, { method: "POST", headers: { "content-type": "application/json", "x-gitea-event": "push", "x-gitea-delivery": "d-1", "x-gitea-signature": "00" }, body: "{}" });
     assert.equal(hook.status, 401);
+    const rid = hook.headers.get("x-request-id");
+    assert.match(rid ?? "", /^[0-9a-f-]{36}$/);
+    assert.ok(b.logs.some((l) => l.includes('"webhook rejected"') && l.includes(`"request_id":"${rid}"`)), "the log line carries the request id");
     const second = (await call(`${b.url}/metrics`, { headers: auth })).text;
     assert.equal(metric(second, "git_bridge_syncs_total", { repo: "quiet", result: "succeeded" }), before + 1);
     assert.equal(metric(second, "git_bridge_webhook_deliveries_total", { provider: "gitea", outcome: "unauthorized" }), 1);
@@ -229,6 +232,14 @@ describe("reconcile: scheduled sweeps, snapshot, /status and /metrics", () => {
   test("/ready shows the reconcile service's last sweep", async () => {
     const ready = await call(`${b.url}/ready`);
     assert.match(ready.json.services.reconcile.detail, /last sweep .*: 4 repos, .* drifted/);
+  });
+
+  test("every log line is JSON, and each one about a request, job or sweep names its id", () => {
+    const lines = b.logs.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const process = new Set(["git-bridge listening"]);
+    const missing = lines.filter((l) => !process.has(String(l.msg)) && l.request_id === undefined && l.job === undefined && l.job_id === undefined && l.sweep_id === undefined);
+    assert.deepEqual(missing.map((l) => l.msg), []);
+    assert.ok(lines.some((l) => l.msg === "reconcile queued sync" && typeof l.job_id === "string" && typeof l.sweep_id === "string"));
   });
 
   test("the tester's own credentials never reach the bridge's output", () => {

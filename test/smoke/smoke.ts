@@ -8,6 +8,7 @@ import { refsOf } from "../harness/git-cli.ts";
 import { createHmac } from "node:crypto";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { readFile } from "node:fs/promises";
 import { parseConfig } from "../../server/config/load-config.ts";
 import { startBridge } from "../../server/bridge.ts";
 
@@ -78,6 +79,33 @@ repos:
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(!logs.join("").includes(secret) && !logs.join("").includes(CANARY_SOURCE));
+  } finally {
+    await bridge.stop(1000);
+    await fx.close();
+  }
+});
+
+check(`${runtime}: a reconcile sweep mirrors an unannounced push; /status, /metrics and the page answer`, async () => {
+  const fx = await bridgeFixture({});
+  const config = parseConfig(await readFile(fx.configPath, "utf8"), fx.configPath, fx.env);
+  const bridge = await startBridge({ config, port: 0, hostname: "127.0.0.1", write: () => {} });
+  try {
+    const sha = await fx.src.commit("nobody announced this");
+    await fx.src.push("main");
+    assert.equal(await bridge.reconcile.tick(), true);
+    assert.equal(bridge.snapshot.get("app")?.state, "behind");
+    const deadline = Date.now() + 15000;
+    while (bridge.snapshot.get("app")?.state !== "in_sync") {
+      assert.ok(Date.now() < deadline, "the reconcile sync did not finish within 15 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await refsOf(fx.target.repoDir(fx.targetRepo)))["refs/heads/main"], sha);
+    const status = await (await fetch(`${bridge.url}/status`)).json();
+    assert.deepEqual(status.repos.map((r: { repo: string; state: string }) => [r.repo, r.state]), [["app", "in_sync"]]);
+    const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
+    assert.match(metrics, /^git_bridge_syncs_total\{repo="app",result="succeeded"\} 1$/m);
+    const page = await (await fetch(`${bridge.url}/`)).text();
+    assert.match(page, /<tr data-repo="app" data-state="in_sync">/);
   } finally {
     await bridge.stop(1000);
     await fx.close();

@@ -78,11 +78,12 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     timers,
     run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
   });
-  const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
+  const snapshot = createSnapshot(config, redact);
+  const status = { snapshot, queueStats: () => queue.stats(), now: () => clock.now() };
+  const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, status, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
   const notify = jobNotifier(deps, opts.slackApiUrl);
   queue.onFinished((job) => void notify(job));
-  const snapshot = createSnapshot(config, redact);
   const metrics = createMetrics({ repos: config.repos.map((r) => r.name), snapshot, queue, workDir: config.workDir, now: () => clock.now() });
   queue.onFinished((job) => {
     snapshot.recordJob(job);
@@ -92,7 +93,6 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   // process per remote, and a thousand repos cost a thousand small HTTP GETs per side.
   const advertisements = createIsomorphicEngine({ fetch: deps.fetch });
   const reconcile = reconcileService(deps, {
-    snapshot,
     listRemote: (remote, patterns, o) => advertisements.listRemote(remote, patterns, o),
     slackApiUrl: opts.slackApiUrl,
   });
@@ -126,7 +126,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
     maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024,
     readBody: runtime.readBody,
-    status: { snapshot, queueStats: () => queue.stats(), now: () => clock.now() },
+    status,
     metrics,
   });
   const hostname = opts.hostname ?? "0.0.0.0";

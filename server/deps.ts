@@ -8,6 +8,7 @@ import type { GitEngine } from "./mirror/git/types.ts";
 import type { Redactor } from "./mirror/redact.ts";
 import type { ResolveHost } from "./mirror/remote-policy.ts";
 import type { Queue } from "./queue/queue.ts";
+import type { StatusSources } from "./status/view.ts";
 
 export interface Clock {
   now(): Date;
@@ -31,6 +32,12 @@ export interface BridgeDeps {
   queue: Queue;
   clock: Clock;
   timers: Timers;
+  /**
+   * The one status snapshot (per repo state, refs apart, last confirmed in sync, last job), written
+   * by reconcile sweeps and finished jobs, plus queue depth. Readers (the Slack status command,
+   * routes) call statusView(deps.status) or deps.status.snapshot.list()/get(repo).
+   */
+  status: StatusSources;
   /** The process environment as read once by the entry point. */
   env: Record<string, string | undefined>;
 }

@@ -9,7 +9,6 @@ import { buildDivergedMessage } from "../notify/diverged-message.ts";
 import { notificationTargets } from "../notify/route-notification.ts";
 import { createSlackNotifier } from "../notify/slack-sender.ts";
 import type { Service } from "../lifecycle/service.ts";
-import type { StatusSnapshot } from "../status/snapshot.ts";
 import { divergenceTracker } from "./divergence.ts";
 import { cronSchedule } from "./schedule.ts";
 import { sweep } from "./sweep.ts";
@@ -31,7 +30,6 @@ export interface ReconcileService extends Service {
 }
 
 export interface ReconcileOptions {
-  snapshot: StatusSnapshot;
   listRemote: ListRemote;
   slackApiUrl?: string;
 }
@@ -67,7 +65,7 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
     abort = new AbortController();
     log.info("reconcile sweep started", { sweep_id: id, repos: config.repos.length });
     const outcomes = await sweep(
-      { config, git: deps.git, resolveHost: deps.resolveHost, listRemote: opts.listRemote, snapshot: opts.snapshot, redact: deps.redact, now: () => clock.now() },
+      { config, git: deps.git, resolveHost: deps.resolveHost, listRemote: opts.listRemote, snapshot: deps.status.snapshot, redact: deps.redact, now: () => clock.now() },
       config.repos,
       { concurrency: settings.concurrency, signal: abort.signal },
     );

@@ -96,6 +96,7 @@ const config = parseConfig(
   gh: { type: github, credentials: { token: "\${GH_TOKEN}" } }
   mirror: { type: gitea, base_url: "https://gitea.example.com", credentials: { token: "\${GITEA_TOKEN}" } }
 webhook: { github_secret: "\${GITHUB_WEBHOOK_SECRET}" }
+reconcile: { enabled: false }
 repos:
   - { name: hello-world, source: gh, target: mirror, source_path: "${example.repository.full_name}", target_path: mirror/hello-world }
 `,

@@ -22,6 +22,7 @@ import { currentRuntime, type Listener } from "./runtime/index.ts";
 import { createIsomorphicEngine } from "./mirror/git/isomorphic.ts";
 import { createMetrics } from "./observe/metrics.ts";
 import { type ReconcileService, reconcileService } from "./reconcile/service.ts";
+import { cronSchedule } from "./reconcile/schedule.ts";
 import { createSnapshot, type StatusSnapshot } from "./status/snapshot.ts";
 
 export interface BridgeOptions {
@@ -65,6 +66,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   for (const w of config.warnings) log.warn(w);
   const git = opts.git ?? (await selectEngine(config.git.engine));
   const resolveHost = opts.resolveHost ?? systemResolveHost;
+  // A schedule cron cannot read stops the start here, before the queue opens (exit 2).
+  if (config.reconcile.enabled) cronSchedule(config.reconcile.schedule, config.reconcile.timezone);
   const clock = opts.clock ?? systemClock;
   const timers = opts.timers ?? systemTimers;
   await mkdir(config.workDir, { recursive: true });

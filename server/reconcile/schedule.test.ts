@@ -1,6 +1,7 @@
 // Next-tick times from cron expressions, computed from a given clock (not the host's).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ConfigError } from "../errors.ts";
 import { cronSchedule } from "./schedule.ts";
 
 describe("cronSchedule", () => {
@@ -12,6 +13,13 @@ describe("cronSchedule", () => {
   });
   it("six fields with seconds", () => {
     assert.equal(cronSchedule("*/20 * * * * *").nextAfter(at("2026-03-02T10:00:01Z")).toISOString(), "2026-03-02T10:00:20.000Z");
+  });
+  it("a value cron cannot read is a ConfigError naming the setting (the server and config check stop on it)", () => {
+    assert.throws(() => cronSchedule("61 * * * *"), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^reconcile\.schedule "61 \* \* \* \*" is not a cron expression cron can read \(.*out of range.*\); use 5 fields, or 6 with seconds first/);
+      return true;
+    });
   });
   it("reads the hours in reconcile.timezone", () => {
     // 02:00 in Berlin is 01:00 UTC in winter.

@@ -19,6 +19,8 @@ export interface FixtureOptions {
   /** Extra top-level YAML. */
   topExtra?: string;
   timeoutSeconds?: number;
+  /** The scheduled reconcile sweep; off unless asked for, so no sweep adds jobs a test does not expect. */
+  reconcile?: boolean;
 }
 
 export interface CliRun {
@@ -128,6 +130,8 @@ mirror:
   timeout_seconds: ${o.timeoutSeconds ?? 60}
 git:
   engine: ${o.engine ?? "native"}
+reconcile:
+  enabled: ${o.reconcile ?? false}
 repos:
   - name: app
     source: src-host

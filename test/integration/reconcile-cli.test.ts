@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type BridgeFixture, bridgeFixture, CANARY_TARGET, checkCanariesAndClose } from "../harness/bridge-fixture.ts";
 import { refsOf } from "../harness/git-cli.ts";
+import { readFile, writeFile } from "node:fs/promises";
 
 describe("git-bridge reconcile", () => {
   let fx: BridgeFixture;
@@ -62,6 +63,18 @@ describe("git-bridge reconcile", () => {
       assert.match(r.stdout, /error: authentication failed/);
     } finally {
       fx.env.DST_PASS = CANARY_TARGET;
+    }
+  });
+
+  test("config check reads the schedule with cron: a value out of range exits 2 and says which setting", async () => {
+    const original = await readFile(fx.configPath, "utf8");
+    await writeFile(fx.configPath, original.replace("reconcile:\n  enabled: false", 'reconcile:\n  enabled: true\n  schedule: "61 * * * *"'));
+    try {
+      const r = await fx.cli("config", "check");
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /reconcile\.schedule "61 \* \* \* \*" is not a cron expression cron can read .*out of range/);
+    } finally {
+      await writeFile(fx.configPath, original);
     }
   });
 });

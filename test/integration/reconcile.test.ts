@@ -58,6 +58,7 @@ describe("reconcile: scheduled sweeps, snapshot, /status and /metrics", () => {
         mirrorRepo("broken", "gt", "team/broken", { target: "dst-wrong" }),
         mirrorRepo("steady", "gt", "team/steady"),
       ],
+      reconcile: true,
       top: `${SECRETS_YAML}notification:\n  slack:\n    webhook_url: "\${SLACK_WEBHOOK}"\nstatus:\n  token: "\${STATUS_TOKEN}"\n`,
     });
     b = await startScheduledBridge(hosts, yaml, "work");

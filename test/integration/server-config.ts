@@ -28,6 +28,8 @@ export interface ConfigSpec {
   concurrency?: number;
   timeoutSeconds?: number;
   drainSeconds?: number;
+  /** The scheduled reconcile sweep; off unless asked for, so no sweep adds jobs a test does not expect. */
+  reconcile?: boolean;
 }
 
 export function configYaml(spec: ConfigSpec): string {
@@ -52,6 +54,8 @@ ${repos}mirror:
   drain_timeout_seconds: ${spec.drainSeconds ?? 10}
 git:
   engine: native
+reconcile:
+  enabled: ${spec.reconcile ?? false}
 ${spec.top ?? ""}
 `;
 }

@@ -36,6 +36,7 @@ describe("status page in chromium", { skip }, () => {
     b = await startScheduledBridge(hosts, configYaml({
       providers: standardProviders(hosts),
       repos: [mirrorRepo("app", "gt", "team/app"), mirrorRepo("split", "gt", "team/split"), mirrorRepo("locked", "gt", "team/locked", { target: "dst-wrong" })],
+      reconcile: true,
       top: `status:\n  token: "\${STATUS_TOKEN}"\n`,
     }), "work");
     await b.sweep();

@@ -180,7 +180,7 @@ async function removeAt(h: InstalledHook): Promise<boolean> {
 }
 
 /** Which runtimes the shim would find, PATH first, then the checkout's node_modules/.bin. */
-export async function availableRuntimes(path = process.env.PATH ?? ""): Promise<Array<{ name: RuntimeName; path: string }>> {
+export async function availableRuntimes(path: string): Promise<Array<{ name: RuntimeName; path: string }>> {
   const out: Array<{ name: RuntimeName; path: string }> = [];
   for (const name of RUNTIMES) {
     const dirs = [...path.split(delimiter).filter(Boolean), join(CHECKOUT, "node_modules", ".bin")];

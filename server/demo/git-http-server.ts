@@ -13,6 +13,8 @@ export interface GitServerOptions {
   root: string;
   /** user → password; when omitted the server allows anonymous access. */
   users?: Record<string, string>;
+  /** PATH for `git http-backend` (the demo passes the bridge's; default: the usual system dirs). */
+  path?: string;
 }
 
 export interface RequestRecord {
@@ -131,7 +133,7 @@ async function handle(
   requests.push({ method: req.method ?? "", path: u.pathname, service, user });
 
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PATH: opts.path ?? "/usr/local/bin:/usr/bin:/bin",
     GIT_PROJECT_ROOT: opts.root,
     GIT_HTTP_EXPORT_ALL: "1",
     PATH_INFO: decodeURIComponent(u.pathname),

@@ -1,5 +1,6 @@
 // Repo lookup by its config name: the one place every trigger (CLI, retry API, Slack, hooks, SQS,
 // notifications) finds a repo, with one error text that names the closest known names.
+import { editDistance } from "./edit-distance.ts";
 import { ConfigError } from "../errors.ts";
 import type { Config, RepoConfig } from "./types.ts";
 
@@ -37,17 +38,4 @@ export function closestRepoNames(config: Repos, name: string, max = 5): string[]
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
     .slice(0, max)
     .map((x) => x.name);
-}
-
-/** Levenshtein distance; inputs are bounded by the caller (O(a·b)). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

@@ -19,6 +19,8 @@ export interface FixtureOptions {
   /** Extra top-level YAML. */
   topExtra?: string;
   timeoutSeconds?: number;
+  /** The environment of the source host's git http-backend and hooks (PATH and HOME unless given). */
+  sourceServerEnv?: Record<string, string>;
 }
 
 export interface CliRun {
@@ -48,7 +50,7 @@ export interface BridgeFixture {
 
 export async function bridgeFixture(opts: FixtureOptions = {}): Promise<BridgeFixture> {
   const dir = await mkdtemp(join(tmpdir(), "gb-it-"));
-  const source = await startGitServer({ root: join(dir, "src-host"), users: { mirror: CANARY_SOURCE } });
+  const source = await startGitServer({ root: join(dir, "src-host"), users: { mirror: CANARY_SOURCE }, env: opts.sourceServerEnv });
   const target = await startGitServer({ root: join(dir, "dst-host"), users: { mirror: CANARY_TARGET } });
   const sourceRepo = "team/app";
   const targetRepo = "mirror/app";

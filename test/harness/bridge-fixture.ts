@@ -148,9 +148,11 @@ export async function filesContaining(dir: string, needle: string): Promise<stri
   const walk = async (d: string) => {
     for (const name of await readdir(d).catch(() => [] as string[])) {
       const p = join(d, name);
-      const s = await stat(p);
-      if (s.isDirectory()) await walk(p);
-      else if ((await readFile(p)).includes(needle)) hits.push(p);
+      // A background hook worker may rename or remove a file meanwhile (a spool claim, a result):
+      // a file that is gone holds nothing.
+      const s = await stat(p).catch(() => undefined);
+      if (s?.isDirectory()) await walk(p);
+      else if (s && (await readFile(p).catch(() => Buffer.alloc(0))).includes(needle)) hits.push(p);
     }
   };
   await walk(dir);

@@ -64,7 +64,7 @@ export async function runForeground(args: HookArgs, deps: ForegroundDeps): Promi
       for (const l of lines) deps.stderr(`${printable(l)}\n`);
       return;
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(40, deps.deadline - now()))));
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(15, deps.deadline - now()))));
   }
   deps.stderr("git-bridge: mirroring in the background\n");
 }

@@ -6,10 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-// @ts-expect-error plain JavaScript module without types
-import { staleReason } from "./launch.mjs";
-
-const stale = staleReason as (root?: URL) => string | undefined;
+import { staleReason as stale } from "./launch.mjs";
 
 test("the bundle runs only while every source it was built from is unchanged", async () => {
   const dir = await mkdtemp(join(tmpdir(), "gb-launch-"));

@@ -73,7 +73,7 @@ export async function runForeground(args: HookArgs, deps: ForegroundDeps): Promi
  * A child in its own session with stdio on the log file: it outlives the hook, and holds none of
  * the pipes git waits on (an inherited stderr would keep `git push` waiting for the whole sync).
  */
-export function spawnWorker(args: HookArgs, id: string): void {
+export function spawnWorker(args: HookArgs, id: string, env: Record<string, string | undefined>): void {
   mkdirSync(resultsDir(args.workDir), { recursive: true, mode: 0o700 });
   const log = logPath(args.workDir);
   try {
@@ -82,7 +82,7 @@ export function spawnWorker(args: HookArgs, id: string): void {
   const fd = openSync(log, "a", 0o600);
   try {
     const { exe, argv } = commandFor(ENTRY, workerArgv(args, id));
-    const child = spawn(exe, argv, { detached: true, stdio: ["ignore", fd, fd], cwd: hooksDir(args.workDir), env: workerEnv(process.env) });
+    const child = spawn(exe, argv, { detached: true, stdio: ["ignore", fd, fd], cwd: hooksDir(args.workDir), env: workerEnv(env) });
     child.on("error", () => {}); // the entry stays spooled for the next run
     child.unref();
   } finally {

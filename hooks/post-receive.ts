@@ -30,7 +30,7 @@ try {
   if (worker) {
     handled = true; // the entry is spooled already; the worker only delivers it
     const { runWorker } = await import("./worker.ts");
-    await runWorker(parsed.args, parsed.id, write);
+    await runWorker(parsed.args, parsed.id, write, process.env);
   } else {
     // Never hang the push, whatever happens below.
     setTimeout(() => process.exit(handled ? 0 : NOT_SPOOLED), BUDGET_MS + 700).unref();
@@ -38,7 +38,7 @@ try {
     await runForeground(parsed.args, {
       readStdin,
       stderr: write,
-      startWorker: spawnWorker,
+      startWorker: (args, id) => spawnWorker(args, id, process.env),
       deadline: Math.min(origin + BUDGET_MS, Date.now() + BUDGET_MS),
       onSpooled: () => void (handled = true),
     });

@@ -100,7 +100,9 @@ export async function bridgeFixture(opts: FixtureOptions = {}): Promise<BridgeFi
     async close() {
       await source.close();
       await target.close();
-      await rm(dir, { recursive: true, force: true });
+      // A hook's background worker may still be writing its answer under WORK_DIR: rm retries
+      // ENOTEMPTY/EBUSY rather than fail the suite's teardown.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
   await fx.writeConfig(opts);

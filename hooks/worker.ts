@@ -10,21 +10,26 @@ import { redactor } from "../server/mirror/redact.ts";
 import { systemResolveHost as resolveHost } from "../server/mirror/remote-policy.ts";
 import { hookSubmit } from "./deliver.ts";
 import { loadEnvFile } from "./env-file.ts";
-import type { HookArgs } from "./foreground.ts";
+import type { HookArgs } from "./hook-args.ts";
 import { resultPath, resultsDir } from "./paths.ts";
 import { runtimeName } from "./runtime-command.ts";
 import { drainSpool } from "./spool.ts";
 
 const RESULT_TTL_MS = 10 * 60_000;
 
-export async function runWorker(args: HookArgs, id: string | undefined, write: (line: string) => void): Promise<void> {
+export async function runWorker(
+  args: HookArgs,
+  id: string | undefined,
+  write: (line: string) => void,
+  processEnv: Record<string, string | undefined>,
+): Promise<void> {
   const started = Date.now();
   let redact = (s: string) => s;
   let log = createLogger(write, redact);
   try {
     const fileEnv = args.envFile ? await loadEnvFile(args.envFile) : {};
     // The env file fills in what the git server's environment lacks; WORK_DIR is the installed one.
-    const env = { ...fileEnv, ...process.env, WORK_DIR: args.workDir };
+    const env = { ...fileEnv, ...processEnv, WORK_DIR: args.workDir };
     const config = await loadConfig({ path: args.config, env });
     redact = redactor(config.secrets);
     log = createLogger(write, redact);

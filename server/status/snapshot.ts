@@ -8,7 +8,7 @@
 // which also keeps metric labels bounded.
 import type { Config, RepoConfig } from "../config/types.ts";
 import type { RefState, RepoStatus } from "../mirror/status.ts";
-import { scopeReason } from "../mirror/sync.ts";
+import { scopeReason } from "../mirror/ref-scope.ts";
 import type { Job, JobState, Trigger } from "../queue/types.ts";
 
 /** `unknown`: not compared yet since start-up, or the last compare failed (see check_error). */

@@ -154,15 +154,15 @@ describe("providers", () => {
       ],
       [
         "https://10.1.2.3",
-        "points at a private, loopback or link-local address (10.1.2.3); set allow_private_network: true on this provider if that is intended",
+        "points at a private address (10.1.2.3), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
       [
         "https://[::1]:3000",
-        "points at a private, loopback or link-local address ([::1]); set allow_private_network: true on this provider if that is intended",
+        "points at a loopback address ([::1]), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
       [
         "https://localhost",
-        "points at a private, loopback or link-local address (localhost); set allow_private_network: true on this provider if that is intended",
+        "points at a loopback address (localhost), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
     ];
     for (const [url, why] of cases) {

@@ -93,8 +93,8 @@ export function resolveDirection(repo: RepoConfig, requested: Direction | "auto"
 export async function remoteFor(config: Config, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
   const provider = config.providers.get(providerName)!;
   const url = remoteUrl(provider, path);
-  await checkRemoteUrl(url, provider, resolve);
-  return { url, auth: httpAuth(provider) };
+  const pin = await checkRemoteUrl(url, provider, resolve);
+  return { url, auth: httpAuth(provider), ...(pin ? { pin } : {}) };
 }
 
 /** Fetch refspec patterns git understands (one `*`), widened from the include globs where needed. */

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/retry/mirror", retryBodyLimit(deps, guard));
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
-  app.route("/", postReceiveRoutes(deps));
+  app.route("/", postReceiveRoutes(deps, guard));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

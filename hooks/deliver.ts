@@ -1,6 +1,8 @@
 // How the hook's worker delivers a spooled push: `push` mode runs the one engine (syncRepo) once
 // per updated ref, `notify` mode sends one signed request to the bridge server, which queues the
 // refs. Either way the result becomes the one line the pusher sees.
+import { repoNamed } from "../server/config/find-repo.ts";
+import { pushDirection } from "../server/config/direction.ts";
 import type { Config, Direction, RepoConfig } from "../server/config/types.ts";
 import { ConfigError, isTransient, UnsafeInputError, UsageError, AuthError, BusyError, TimeoutError } from "../server/errors.ts";
 import { remoteUrl } from "../server/config/remote-url.ts";
@@ -11,7 +13,7 @@ import type { ResolveHost } from "../server/mirror/remote-policy.ts";
 import { shortRef } from "../server/mirror/refname.ts";
 import { syncRepo } from "../server/mirror/sync.ts";
 import type { Logger } from "../server/log.ts";
-import { hookDirection, type NotifyBody, signNotification } from "./protocol.ts";
+import { type NotifyBody, signNotification } from "./protocol.ts";
 import type { SpoolEntry, Submit, SubmitOutcome } from "./spool.ts";
 
 export interface DeliverDeps {
@@ -35,9 +37,9 @@ export function hookSubmit(deps: DeliverDeps): Submit {
 
   return async (entry, claim) => {
     if (entry.config !== deps.config.path) return { status: "skip" };
-    const repo = deps.config.repos.find((r) => r.name === entry.repo);
+    const repo = repoNamed(deps.config, entry.repo);
     if (!repo) return { status: "failed", reason: `unknown repo ${JSON.stringify(entry.repo)}`, lines: [`git-bridge: not mirrored: repo ${JSON.stringify(entry.repo)} is not in the bridge's config`] };
-    const resolved = hookDirection(repo, entry.side);
+    const resolved = pushDirection(repo, entry.side);
     if ("error" in resolved) return { status: "failed", reason: resolved.error, lines: [`git-bridge: not mirrored: ${resolved.error}`] };
     if (entry.mode === "notify") return notify(deps, entry);
 

@@ -1,24 +1,17 @@
 // The part of the hook the pusher waits for: validate git's ref lines, spool them (atomically,
 // before anything else, so the push is never lost), start the detached worker, and wait a short,
-// fixed time for its answer. Whatever happens, the push is not held up past the budget and the
-// hook exits 0 with at most one line per target on stderr.
+// fixed time for its answer. Whatever happens, the push is not held up past the budget and, once
+// the push is spooled, the hook exits 0 with at most one line per target on stderr.
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { readFile, unlink } from "node:fs/promises";
-import { parseUpdateLines, type HookMode, type HookSide, printable } from "./protocol.ts";
+import { type HookArgs, workerArgv } from "./hook-args.ts";
+import { parseUpdateLines, printable } from "./protocol.ts";
 import { newSpoolId, type SpoolEntry, writeSpoolEntry } from "./spool.ts";
 import { ENTRY, hooksDir, logPath, resultPath, resultsDir } from "./paths.ts";
 import { commandFor } from "./runtime-command.ts";
 
-export interface HookArgs {
-  config: string;
-  repo: string;
-  mode: HookMode;
-  side: HookSide;
-  workDir: string;
-  /** "" for none. */
-  envFile: string;
-}
+export type { HookArgs } from "./hook-args.ts";
 
 /** From the runtime's start: the shim and the runtime's own start-up count against it too. */
 export const BUDGET_MS = 1600;
@@ -32,6 +25,8 @@ export interface ForegroundDeps {
   /** Epoch ms by which the hook returns. */
   deadline: number;
   now?: () => number;
+  /** Called once the push is safe in the spool: from then on the hook may exit 0. */
+  onSpooled?: () => void;
 }
 
 export async function runForeground(args: HookArgs, deps: ForegroundDeps): Promise<void> {
@@ -52,6 +47,7 @@ export async function runForeground(args: HookArgs, deps: ForegroundDeps): Promi
     attempts: 0,
   };
   await writeSpoolEntry(args.workDir, entry);
+  deps.onSpooled?.();
   try {
     deps.startWorker(args, entry.id);
   } catch {
@@ -68,13 +64,9 @@ export async function runForeground(args: HookArgs, deps: ForegroundDeps): Promi
       for (const l of lines) deps.stderr(`${printable(l)}\n`);
       return;
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(40, deps.deadline - now()))));
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(15, deps.deadline - now()))));
   }
   deps.stderr("git-bridge: mirroring in the background\n");
-}
-
-export function hookArgv(a: HookArgs): string[] {
-  return ["--config", a.config, "--repo", a.repo, "--mode", a.mode, "--side", a.side, "--work-dir", a.workDir, "--env-file", a.envFile];
 }
 
 /**
@@ -89,7 +81,7 @@ export function spawnWorker(args: HookArgs, id: string): void {
   } catch { /* no log yet */ }
   const fd = openSync(log, "a", 0o600);
   try {
-    const { exe, argv } = commandFor(ENTRY, [...hookArgv(args), "--worker", "--id", id]);
+    const { exe, argv } = commandFor(ENTRY, workerArgv(args, id));
     const child = spawn(exe, argv, { detached: true, stdio: ["ignore", fd, fd], cwd: hooksDir(args.workDir), env: workerEnv(process.env) });
     child.on("error", () => {}); // the entry stays spooled for the next run
     child.unref();

@@ -10,7 +10,7 @@ import { access, chmod, constants, lstat, mkdir, readFile, readlink, rename, sta
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "../server/errors.ts";
 import { runGit } from "../server/mirror/git/git-process.ts";
-import { CHECKOUT, DENO_CONFIG, ENTRY, TSX_IMPORT } from "./paths.ts";
+import { CHECKOUT, DENO_CONFIG, ENTRY, NODE_ENTRY } from "./paths.ts";
 import { CHAINED_NAME, type InstalledSettings, readShimSettings, renderShim, RUNTIMES, type RuntimeName, type ShimSettings } from "./shim.ts";
 
 /** Our file's name inside a post-receive.d directory. */
@@ -26,7 +26,7 @@ export interface HookLocation {
   chains: boolean;
 }
 
-export type InstallSettings = Omit<ShimSettings, "chained" | "checkout" | "entry" | "tsxImport" | "denoConfig">;
+export type InstallSettings = Omit<ShimSettings, "chained" | "checkout" | "entry" | "nodeEntry" | "denoConfig">;
 
 export interface InstallReport {
   path: string;
@@ -147,7 +147,7 @@ export async function installHook(repoDirIn: string, s: InstallSettings): Promis
     if (await exists(chainedPath)) chained = CHAINED_NAME;
   }
 
-  const text = renderShim({ ...s, chained, checkout: CHECKOUT, entry: ENTRY, tsxImport: TSX_IMPORT, denoConfig: DENO_CONFIG });
+  const text = renderShim({ ...s, chained, checkout: CHECKOUT, entry: ENTRY, nodeEntry: NODE_ENTRY, denoConfig: DENO_CONFIG });
   const tmp = `${loc.path}.git-bridge-tmp-${process.pid}`;
   await writeFile(tmp, text, { mode: 0o755 });
   await chmod(tmp, 0o755); // the umask may have taken bits away
@@ -180,7 +180,7 @@ async function removeAt(h: InstalledHook): Promise<boolean> {
 }
 
 /** Which runtimes the shim would find, PATH first, then the checkout's node_modules/.bin. */
-export async function availableRuntimes(path = process.env.PATH ?? ""): Promise<Array<{ name: RuntimeName; path: string }>> {
+export async function availableRuntimes(path: string): Promise<Array<{ name: RuntimeName; path: string }>> {
   const out: Array<{ name: RuntimeName; path: string }> = [];
   for (const name of RUNTIMES) {
     const dirs = [...path.split(delimiter).filter(Boolean), join(CHECKOUT, "node_modules", ".bin")];

@@ -5,7 +5,6 @@ import { Buffer } from "node:buffer";
 import { createHmac } from "node:crypto";
 import { HEX_SHA256, hmacSha256Matches } from "../server/providers/signature.ts";
 import { refFormatProblem } from "../server/mirror/refname.ts";
-import type { Direction, RepoConfig } from "../server/config/types.ts";
 
 export const SIGNATURE_HEADER = "X-Git-Bridge-Signature";
 export const TIMESTAMP_HEADER = "X-Git-Bridge-Timestamp";
@@ -137,14 +136,6 @@ export function verifyNotification(
   return { ok: true };
 }
 
-/** A hook runs on the host that was pushed to, so its side is where the refs flow from. */
-export function hookDirection(repo: RepoConfig, side: HookSide): { direction: Direction } | { error: string } {
-  const direction: Direction = side === "source" ? "source-to-target" : "target-to-source";
-  if (repo.direction !== "bidirectional" && repo.direction !== direction) {
-    return { error: `repo ${repo.name} mirrors ${repo.direction} only; a hook on its ${side} side would sync ${direction}` };
-  }
-  return { direction };
-}
 
 /** One delivery id per ref of a hook run: a resent notification is a duplicate ref by ref. */
 export const hookDeliveryId = (id: string, ref: string) => `hook:${id}:${ref}`;

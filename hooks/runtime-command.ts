@@ -2,7 +2,7 @@
 // the detached worker must run wherever the hook itself could run. Reads process.versions only
 // (Deno and Bun set .deno / .bun there), so no runtime global is touched outside server/runtime.
 import { DENO_FLAGS } from "./shim.ts";
-import { DENO_CONFIG } from "./paths.ts";
+import { DENO_CONFIG, NODE_ENTRY } from "./paths.ts";
 
 export type RuntimeName = "node" | "deno" | "bun";
 
@@ -13,6 +13,7 @@ export function runtimeName(): RuntimeName {
   return "node";
 }
 
+/** `file` is the .ts entry deno and bun run; node runs hooks/node-entry.mjs, which picks bundle or sources. */
 export function commandFor(file: string, args: string[]): { exe: string; argv: string[] } {
   switch (runtimeName()) {
     case "deno":
@@ -20,7 +21,6 @@ export function commandFor(file: string, args: string[]): { exe: string; argv: s
     case "bun":
       return { exe: process.execPath, argv: [file, ...args] };
     default:
-      // The shim's `--import <tsx loader>` is in execArgv.
-      return { exe: process.execPath, argv: [...process.execArgv, file, ...args] };
+      return { exe: process.execPath, argv: [...process.execArgv, NODE_ENTRY, ...args] };
   }
 }

@@ -18,7 +18,7 @@ test("shellQuote: sh reads every value back byte for byte", async () => {
 const settings = (over: Partial<ShimSettings> = {}): ShimSettings => ({
   checkout: "/opt/git bridge",
   entry: "/opt/git bridge/hooks/post-receive.ts",
-  tsxImport: "file:///opt/git%20bridge/node_modules/tsx/dist/loader.mjs",
+  nodeEntry: "/opt/git bridge/hooks/node-entry.mjs",
   denoConfig: "/opt/git bridge/deno.json",
   config: "/etc/it's/config.yaml",
   repo: "app",

@@ -1,12 +1,14 @@
 // The hook's spool: WORK_DIR/spool/<id>.json, one file per push that still has to be mirrored.
 // Written atomically (temp file + rename) before anything is attempted, so a push is never lost:
 // whoever drains next (the next hook run's detached worker, `git-bridge hooks drain`, or the
-// server through drainSpool) delivers it. A drainer claims an entry by renaming it, so two
+// server through drainSpool) delivers it. The shim's own spool files (written when no runtime could
+// run) are adopted into this form first: spool-raw.ts. A drainer claims an entry by renaming it, so two
 // drainers never deliver the same entry at once; a claim whose owner died goes stale and returns.
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HookMode, HookSide, RefUpdate } from "./protocol.ts";
+import { adoptRawSpool } from "./spool-raw.ts";
 
 export interface SpoolEntry {
   version: 1;
@@ -75,6 +77,7 @@ export async function writeSpoolEntry(workDir: string, entry: SpoolEntry): Promi
 /** Entries waiting (not claimed), oldest first. Unreadable files are skipped, not fatal. */
 export async function listSpool(workDir: string): Promise<SpoolEntry[]> {
   const dir = spoolDir(workDir);
+  await adoptRawSpool(dir);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^[\w.-]+\.json$/.test(n)).sort();
   const out: SpoolEntry[] = [];
   for (const n of names) {
@@ -106,6 +109,8 @@ export async function drainSpool(workDir: string, submit: Submit, opts: DrainOpt
   const maxAgeMs = opts.maxAgeMs ?? 7 * 24 * 3600_000;
   const summary: DrainSummary = { delivered: [], retained: [], failed: [], skipped: [] };
   await releaseStaleClaims(dir, staleMs, now());
+  const adopted = await adoptRawSpool(dir);
+  summary.failed.push(...adopted.failed);
 
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^[\w.-]+\.json$/.test(n)).sort();
   for (const name of names) {
@@ -161,7 +166,7 @@ async function moveToFailed(dir: string, name: string, from: string): Promise<vo
 
 async function releaseStaleClaims(dir: string, staleMs: number, now: Date): Promise<void> {
   for (const n of await readdir(dir).catch(() => [] as string[])) {
-    const m = n.match(/^([\w.-]+\.json)\.claim-\d+-[0-9a-f]+$/);
+    const m = n.match(/^([\w.-]+\.json)\.claim-\d+-[0-9a-f]+$/) ?? n.match(/^([\w.-]+\.refs)\.adopt-\d+-[0-9a-f]+$/);
     if (!m) continue;
     const p = join(dir, n);
     const s = await stat(p).catch(() => undefined);

@@ -10,7 +10,7 @@ import { redactor } from "../server/mirror/redact.ts";
 import { systemResolveHost as resolveHost } from "../server/mirror/remote-policy.ts";
 import { hookSubmit } from "./deliver.ts";
 import { loadEnvFile } from "./env-file.ts";
-import type { HookArgs } from "./foreground.ts";
+import type { HookArgs } from "./hook-args.ts";
 import { resultPath, resultsDir } from "./paths.ts";
 import { runtimeName } from "./runtime-command.ts";
 import { drainSpool } from "./spool.ts";

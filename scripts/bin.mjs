@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// `npx git-bridge …` on Node: register tsx so the TypeScript sources run as they are, then hand
-// over to the CLI. Deno and Bun run scripts/cli.ts directly.
-import { register } from "tsx/esm/api";
+// `npx git-bridge …` on Node: the prebuilt bundle, or the TypeScript sources through tsx when the
+// bundle is stale (scripts/launch.mjs). Deno and Bun run scripts/cli.ts directly.
+import { load } from "./launch.mjs";
 
-register();
-const { runCli } = await import("./cli.ts");
+const { runCli } = await load("cli", "scripts/cli.ts");
 process.exitCode = await runCli(process.argv.slice(2));

@@ -2,10 +2,6 @@
 // 1 the work failed (unreachable, auth, timeout); 2 usage or configuration error.
 import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
 import { redact } from "../server/mirror/redact.ts";
-import { syncCommand } from "./commands/sync.ts";
-import { statusCommand } from "./commands/status.ts";
-import { configCheckCommand } from "./commands/config-check.ts";
-import { hooksCommand } from "./commands/hooks.ts";
 import type { CliIo } from "./commands/io.ts";
 
 const USAGE = `usage: git-bridge <command> [options]
@@ -24,14 +20,16 @@ Every command takes --config PATH (or CONFIG_PATH).`;
 
 export type Command = (args: string[], io: CliIo) => Promise<number>;
 
+// Each command's modules load only when it runs: start-up is paid per call (a hook, a cron job),
+// and `--help` or `hooks status` should not load the config parser, the engines and the server.
 const COMMANDS: Record<string, Command> = {
-  sync: syncCommand,
-  status: statusCommand,
-  "config": (args, io) => {
+  sync: async (args, io) => (await import("./commands/sync.ts")).syncCommand(args, io),
+  status: async (args, io) => (await import("./commands/status.ts")).statusCommand(args, io),
+  "config": async (args, io) => {
     if (args[0] !== "check") throw new UsageError(`unknown config subcommand ${JSON.stringify(args[0] ?? "")}; try: git-bridge config check`);
-    return configCheckCommand(args.slice(1), io);
+    return (await import("./commands/config-check.ts")).configCheckCommand(args.slice(1), io);
   },
-  hooks: hooksCommand,
+  hooks: async (args, io) => (await import("./commands/hooks.ts")).hooksCommand(args, io),
   serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
 };
 

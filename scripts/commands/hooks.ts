@@ -1,4 +1,5 @@
 // git-bridge hooks install|uninstall|status|drain: the server-side post-receive hook.
+import { pushDirection } from "../../server/config/direction.ts";
 import { systemResolveHost } from "../../server/mirror/remote-policy.ts";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -12,7 +13,6 @@ import { redactor } from "../../server/mirror/redact.ts";
 import { hookSubmit } from "../../hooks/deliver.ts";
 import { loadEnvFile } from "../../hooks/env-file.ts";
 import { assertBareRepo, availableRuntimes, findInstalled, installHook, uninstallHook } from "../../hooks/install.ts";
-import { hookDirection } from "../../hooks/protocol.ts";
 import type { RuntimeChoice } from "../../hooks/shim.ts";
 import { drainSpool, listSpool } from "../../hooks/spool.ts";
 import type { CliIo } from "./io.ts";
@@ -69,7 +69,7 @@ async function install(args: string[], io: CliIo): Promise<number> {
 
   const config = await loadWithEnvFile(io, values.config as string | undefined, envFile || undefined);
   const repo = findRepo(config, values.repo);
-  const resolved = hookDirection(repo, side);
+  const resolved = pushDirection(repo, side);
   if ("error" in resolved) throw new UsageError(resolved.error);
   if (mode === "notify" && (!config.hooks.secret || !config.hooks.serverUrl)) {
     throw new UsageError("notify mode needs hooks.secret and hooks.server_url in the config (the hook signs with the secret and sends to the server)");
@@ -91,7 +91,7 @@ async function install(args: string[], io: CliIo): Promise<number> {
   if (report.chained) {
     io.stdout(`  ${report.movedExisting ? "the existing post-receive was moved to" : "still chained:"} ${report.chained}; it still runs on every push, and uninstall puts it back\n`);
   }
-  const found = await availableRuntimes(io.env.PATH);
+  const found = await availableRuntimes(io.env.PATH ?? "");
   if (found.length === 0) io.stderr("warning: no node, deno or bun found here; the hook needs one of them on the git server\n");
   else io.stdout(`  runtime: ${runtime === "auto" ? found[0].name : runtime} (found: ${found.map((f) => f.name).join(", ")})\n`);
   if (runtime !== "auto" && !found.some((f) => f.name === runtime)) io.stderr(`warning: ${runtime} was not found here; the hook will not run unless the git server has it\n`);
@@ -117,7 +117,7 @@ async function status(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: "boolean" }, config: { type: "string" } });
   const repoDir = resolve(io.cwd, oneRepoDir(positionals, "status"));
   const installed = await findInstalled(await assertBareRepo(repoDir));
-  const runtimes = await availableRuntimes(io.env.PATH);
+  const runtimes = await availableRuntimes(io.env.PATH ?? "");
   const hooks = await Promise.all(installed.map(async (h) => {
     const pending = (await listSpool(h.settings.workDir)).filter((e) => e.repo === h.settings.repo);
     return { ...h, pending: pending.length, last_error: pending.at(-1)?.last_error };

@@ -4,6 +4,23 @@
 import { isIP } from "node:net";
 import { classifyAddress, isLocalName } from "../mirror/address-policy.ts";
 
+import type { ProviderConfig, ProviderType } from "./types.ts";
+
+// AWS region names, e.g. eu-west-1, us-gov-west-1, cn-north-1: the region goes into a host name.
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The base URL a provider has when base_url is not set: GitHub's own, CodeCommit's from its region. */
+export function defaultBaseUrl(type: ProviderType, region?: string): string | undefined {
+  if (type === "github") return "https://github.com";
+  if (type === "codecommit" && region !== undefined && REGION.test(region)) return `https://git-codecommit.${region}.amazonaws.com`;
+  return undefined;
+}
+
+/** base_url as configured (no trailing "/"), else the type's default. */
+export function providerBaseUrl(p: Pick<ProviderConfig, "type" | "baseUrl" | "region">): string | undefined {
+  return p.baseUrl ? p.baseUrl.replace(/\/+$/, "") : defaultBaseUrl(p.type, p.region);
+}
+
 export interface BaseUrlFlags {
   allowInsecureHttp: boolean;
   allowPrivateNetwork: boolean;

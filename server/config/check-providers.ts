@@ -1,5 +1,5 @@
 // providers: → Map<name, ProviderConfig>, with the rules that need more than one field.
-import { checkBaseUrl } from "./base-url.ts";
+import { checkBaseUrl, defaultBaseUrl, REGION } from "./base-url.ts";
 import type { Report } from "./report.ts";
 import type { RawProvider } from "./schema.ts";
 import type { ProviderConfig, ProviderType } from "./types.ts";
@@ -8,8 +8,6 @@ import type { ProviderConfig, ProviderType } from "./types.ts";
 export const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const SAFE_NAME_RULE = "letters, digits, . _ - only, not starting with - or .";
 
-// AWS region names, e.g. eu-west-1, us-gov-west-1, cn-north-1: the region goes into a host name.
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 const NEEDS_BASE_URL: Partial<Record<ProviderType, string>> = {
   gitlab: "the GitLab instance, e.g. https://gitlab.example.com",
@@ -63,10 +61,7 @@ export function buildProviders(
         },
       );
     }
-    if (baseUrl === undefined && p.type === "github") baseUrl = "https://github.com";
-    if (baseUrl === undefined && p.type === "codecommit" && region !== undefined && REGION.test(region)) {
-      baseUrl = `https://git-codecommit.${region}.amazonaws.com`;
-    }
+    baseUrl ??= defaultBaseUrl(p.type, region);
 
     const c = p.credentials;
     const credentials = {

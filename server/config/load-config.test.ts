@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { ConfigError } from "../errors.ts";
-import { findRepo } from "./find-repo.ts";
 import { loadConfig } from "./load-config.ts";
 import { BASE, FIXTURES, GO_ENV, yaml } from "./test-helpers.ts";
 
@@ -60,19 +59,5 @@ describe("loadConfig", () => {
         message: "cannot read config file c.yaml: EACCES: permission denied",
       },
     );
-  });
-});
-
-describe("findRepo", () => {
-  const config = { repos: [{ name: "a" }, { name: "b" }] } as Parameters<typeof findRepo>[0];
-  it("finds a repo by name", () => {
-    assert.equal(findRepo(config, "b"), config.repos[1]);
-  });
-  it("names the known repos otherwise", () => {
-    assert.throws(() => findRepo(config, "x"), {
-      name: "ConfigError",
-      message: 'unknown repo "x"; known repos: a, b',
-    });
-    assert.throws(() => findRepo({ repos: [] }, "x"), { message: 'unknown repo "x"; known repos: (none)' });
   });
 });

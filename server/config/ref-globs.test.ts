@@ -28,10 +28,8 @@ describe("matchRefGlob (full ref names, * crosses /)", () => {
       assert.equal(matchRefGlob(pattern, ref), want);
     });
   }
-  it("stays fast on a hostile pattern", () => {
-    const started = Date.now();
+  it("answers a hostile pattern (a backtracking matcher would not finish: 10 stars over 5,000 characters)", () => {
     assert.equal(matchRefGlob("*a*a*a*a*a*a*a*a*a*a*b", "a".repeat(5000)), false);
-    assert.ok(Date.now() - started < 2000);
   });
 });
 

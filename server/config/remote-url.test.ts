@@ -113,3 +113,15 @@ describe("httpAuth", () => {
     assert.equal(httpAuth(provider("github")), undefined);
   });
 });
+
+describe("default base URLs (one rule for remotes, webhook hosts and web links)", () => {
+  it("GitHub defaults to github.com, CodeCommit to its region's endpoint, others have none", async () => {
+    const { defaultBaseUrl, providerBaseUrl } = await import("./base-url.ts");
+    assert.equal(defaultBaseUrl("github"), "https://github.com");
+    assert.equal(defaultBaseUrl("codecommit", "eu-west-1"), "https://git-codecommit.eu-west-1.amazonaws.com");
+    assert.equal(defaultBaseUrl("codecommit", "not a region"), undefined);
+    assert.equal(defaultBaseUrl("gitlab"), undefined);
+    assert.equal(providerBaseUrl({ type: "gitlab", baseUrl: "https://gl.example.com//" }), "https://gl.example.com");
+    assert.equal(providerBaseUrl({ type: "github", baseUrl: "" }), "https://github.com");
+  });
+});

@@ -1,5 +1,6 @@
 // Credential-free remote URLs and the HTTP credentials that go with them. Credentials never go
 // into the URL: it is logged, stored in cache repos' config, and shown in errors.
+import { providerBaseUrl } from "./base-url.ts";
 import { UnsafeInputError } from "../errors.ts";
 import { repoPathProblem } from "./repo-path.ts";
 import type { ProviderConfig, ProviderType } from "./types.ts";
@@ -13,16 +14,10 @@ export function remoteUrl(provider: ProviderConfig, path: string): string {
   const problem = repoPathProblem(path);
   if (problem) throw new UnsafeInputError(`repository path ${JSON.stringify(path)} ${problem}`, { path });
   const encoded = path.split("/").map(encodeURIComponent).join("/");
-  const base = baseUrlOf(provider);
+  const base = providerBaseUrl(provider);
+  if (!base) throw new UnsafeInputError(`provider ${provider.name} (type ${provider.type}) has no base_url`, { provider: provider.name });
   if (provider.type === "codecommit") return `${base}/v1/repos/${encoded}`;
   return encoded.endsWith(".git") ? `${base}/${encoded}` : `${base}/${encoded}.git`;
-}
-
-function baseUrlOf(p: ProviderConfig): string {
-  if (p.baseUrl) return p.baseUrl.replace(/\/+$/, "");
-  if (p.type === "github") return "https://github.com";
-  if (p.type === "codecommit" && p.region) return `https://git-codecommit.${p.region}.amazonaws.com`;
-  throw new UnsafeInputError(`provider ${p.name} (type ${p.type}) has no base_url`, { provider: p.name });
 }
 
 // The user name each host expects next to a token sent as the HTTP Basic password.

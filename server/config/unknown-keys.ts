@@ -1,6 +1,7 @@
 // Unknown keys are warnings, not errors: configs written for the Go bridge may carry keys this
 // implementation does not know yet, and refusing to start over them would block a migration.
 // The known keys are read from the valibot schema itself, so the two cannot drift apart.
+import { editDistance } from "./edit-distance.ts";
 import { formatPath, isPlainMap } from "./positions.ts";
 import type { Path, Plain } from "./positions.ts";
 import type { Report } from "./report.ts";
@@ -76,16 +77,4 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
     }
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(n.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

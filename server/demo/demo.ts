@@ -17,7 +17,7 @@ const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 export async function prepareDemo(workDir: string, env: Record<string, string | undefined>): Promise<Demo> {
   const root = join(workDir, "demo", "repos");
-  const git = await startGitServer({ root });
+  const git = await startGitServer({ root, env: env.PATH ? { PATH: env.PATH } : {} });
   for (const path of ["demo/upstream", "demo/mirror"]) {
     const dir = git.repoDir(path);
     const fresh = await runGit({ args: ["--git-dir", dir, "rev-parse", "--git-dir"], okCodes: [128] }).then((r) => r.code !== 0);

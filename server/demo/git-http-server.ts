@@ -13,6 +13,12 @@ export interface GitServerOptions {
   root: string;
   /** user → password; when omitted the server allows anonymous access. */
   users?: Record<string, string>;
+  /**
+   * The environment `git http-backend`, and so the repositories' hooks, run with, as on a real git
+   * host: PATH (default: the usual system dirs; the demo and tests pass theirs), HOME (default: the
+   * root) and whatever else is given here.
+   */
+  env?: Record<string, string>;
 }
 
 export interface RequestRecord {
@@ -38,12 +44,15 @@ export interface GitServer {
   authedUrl(path: string): string;
   /** While down, every request gets its connection reset (an unreachable host). */
   setDown(down: boolean): void;
+  /** Replaces `env` (GitServerOptions) for the requests that follow. */
+  setEnv(env: Record<string, string>): void;
   /** Adds artificial latency before each request is answered. */
   setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
-export async function startGitServer(opts: GitServerOptions): Promise<GitServer> {
+export async function startGitServer(options: GitServerOptions): Promise<GitServer> {
+  let opts = options;
   await mkdir(opts.root, { recursive: true });
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -96,6 +105,9 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
       down = d;
       if (d) for (const s of sockets) s.destroy();
     },
+    setEnv(env) {
+      opts = { ...opts, env };
+    },
     setDelay(ms) {
       delay = ms;
     },
@@ -131,7 +143,9 @@ async function handle(
   requests.push({ method: req.method ?? "", path: u.pathname, service, user });
 
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: opts.root,
+    ...opts.env,
     GIT_PROJECT_ROOT: opts.root,
     GIT_HTTP_EXPORT_ALL: "1",
     PATH_INFO: decodeURIComponent(u.pathname),
@@ -142,7 +156,6 @@ async function handle(
     REMOTE_USER: user ?? "anonymous",
     REMOTE_ADDR: "127.0.0.1",
     GIT_CONFIG_NOSYSTEM: "1",
-    HOME: opts.root,
   };
   if (req.headers["content-encoding"]) env.HTTP_CONTENT_ENCODING = String(req.headers["content-encoding"]);
   if (req.headers["git-protocol"]) env.GIT_PROTOCOL = String(req.headers["git-protocol"]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { refFormatProblem } from "./refname.ts";
 import { redact } from "./redact.ts";
 import { checkRemoteUrl, isPrivateAddress } from "./remote-policy.ts";
-import { fetchPatterns } from "./sync.ts";
+import { fetchPatterns } from "./ref-scope.ts";
 import { gitEnv } from "./git/git-process.ts";
 
 test("ref names follow git's ref-format rules", () => {

@@ -5,7 +5,9 @@ import { access } from "node:fs/promises";
 import type { Config, RepoConfig } from "../config/types.ts";
 import type { GitEngine, RefMap } from "./git/types.ts";
 import type { ResolveHost } from "./remote-policy.ts";
-import { cacheDir, fetchPatterns, fromNs, LEDGER, remoteFor, scopeReason } from "./sync.ts";
+import { cacheDir, fromNs, LEDGER } from "./cache-layout.ts";
+import { fetchPatterns, scopeReason } from "./ref-scope.ts";
+import { remoteFor } from "./remotes.ts";
 import { ancestryQuestions } from "./plan.ts";
 
 /** The target relative to the source. */

@@ -1,16 +1,17 @@
 // One sync of one repo: lock, read both sides, plan, one push per receiving side, record the
 // ledger. The only IO shell around plan.ts; every trigger (CLI, webhook, queue, hook) ends here.
-import { join } from "node:path";
 import type { Config, Direction, RepoConfig, Side } from "../config/types.ts";
 import { findRepo } from "../config/find-repo.ts";
-import { httpAuth, remoteUrl } from "../config/remote-url.ts";
-import { matchRefGlob, refOverrideFor } from "../config/ref-globs.ts";
+import { syncDirection } from "../config/direction.ts";
 import { TimeoutError, UsageError } from "../errors.ts";
 import type { GitEngine, LocalRefUpdate, PushRefResult, RefMap, Remote } from "./git/types.ts";
 import { withRepoLock } from "./lock.ts";
 import { ancestryQuestions, type PlannedRef, planRefs, type RefResult } from "./plan.ts";
 import { assertRefName } from "./refname.ts";
-import { checkRemoteUrl, type ResolveHost } from "./remote-policy.ts";
+import type { ResolveHost } from "./remote-policy.ts";
+import { cacheDir, fromNs, inNs, LEDGER, NS } from "./cache-layout.ts";
+import { fetchPatterns, pinFor, scopeReason } from "./ref-scope.ts";
+import { remoteFor } from "./remotes.ts";
 
 export interface SyncDeps {
   git: GitEngine;
@@ -36,19 +37,15 @@ export interface SyncResult {
   refs: RefResult[];
 }
 
-const NS: Record<Side, string> = { source: "refs/bridge/source", target: "refs/bridge/target" };
-export const LEDGER = "refs/bridge/ledger";
-const inNs = (ns: string, ref: string) => `${ns}/${ref.slice("refs/".length)}`;
-export const cacheDir = (config: Config, repo: RepoConfig) => join(config.workDir, "cache", `${repo.name}.git`);
-export const fromNs = (ns: string, refs: RefMap): RefMap =>
-  new Map([...refs].map(([name, oid]) => [`refs/${name.slice(ns.length + 1)}`, oid]));
 
 export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
   const repo = findRepo(config, opts.repo);
   const refs = opts.ref !== undefined || opts.refs ? [...new Set([...(opts.refs ?? []), ...(opts.ref ? [opts.ref] : [])])] : undefined;
   refs?.forEach(assertRefName);
-  const only = resolveDirection(repo, opts.direction);
+  const resolved = syncDirection(repo, opts.direction);
+  if ("error" in resolved) throw new UsageError(resolved.error);
+  const only = resolved.direction;
   const remotes = {
     source: await remoteFor(config, repo.source, repo.sourcePath, deps.resolveHost),
     target: await remoteFor(config, repo.target, repo.targetPath, deps.resolveHost),
@@ -79,33 +76,6 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
     duration_ms: Date.now() - started,
     refs: results,
   };
-}
-
-/** undefined = every direction the repo allows. */
-export function resolveDirection(repo: RepoConfig, requested: Direction | "auto" | undefined): Direction | undefined {
-  if (!requested || requested === "auto") return repo.direction === "bidirectional" ? undefined : repo.direction;
-  if (repo.direction !== "bidirectional" && requested !== repo.direction) {
-    throw new UsageError(`repo ${repo.name} mirrors ${repo.direction} only; it cannot sync ${requested}`);
-  }
-  return requested;
-}
-
-export async function remoteFor(config: Config, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
-  const provider = config.providers.get(providerName)!;
-  const url = remoteUrl(provider, path);
-  const pin = await checkRemoteUrl(url, provider, resolve);
-  return { url, auth: httpAuth(provider), ...(pin ? { pin } : {}) };
-}
-
-/** Fetch refspec patterns git understands (one `*`), widened from the include globs where needed. */
-export function fetchPatterns(include: string[], refs?: string[]): string[] {
-  if (refs) return refs;
-  return [...new Set(include.map((g) => {
-    const first = g.search(/[*?[]/);
-    if (first < 0) return g;
-    const simple = g.indexOf("*") === first && !/[*?[]/.test(g.slice(first + 1));
-    return simple ? g : `${g.slice(0, g.lastIndexOf("/", first) + 1)}*`;
-  }))];
 }
 
 async function runLocked(
@@ -221,17 +191,4 @@ async function addAuthors(git: GitEngine, cache: string, report: RefResult[]): P
 function publicPart(p: PlannedRef): RefResult {
   const { ref, action, from, to, direction, reason, backup } = p;
   return { ref, action, from, to, ...(direction ? { direction } : {}), ...(reason ? { reason } : {}), ...(backup ? { backup } : {}) };
-}
-
-export function scopeReason(repo: RepoConfig, ref: string): string | undefined {
-  if (!repo.refsInclude.some((g) => matchRefGlob(g, ref))) return "not matched by refs.include";
-  const ex = repo.refsExclude.find((g) => matchRefGlob(g, ref));
-  return ex ? `excluded by refs.exclude ${ex}` : undefined;
-}
-
-function pinFor(repo: RepoConfig, ref: string): { direction: Direction; label: string } | undefined {
-  const o = refOverrideFor(repo, ref);
-  if (!o) return undefined;
-  const direction: Direction = o.from === repo.source ? "source-to-target" : "target-to-source";
-  return { direction, label: `${o.from} → ${o.to} (pattern ${o.pattern})` };
 }

@@ -1,5 +1,6 @@
 // What happens when a job finishes: its Slack message (if the repo's routing says so), sent to
 // every target. A Slack outage never fails a sync: send() logs and returns false instead of throwing.
+import { repoNamed } from "../config/find-repo.ts";
 import type { BridgeDeps } from "../deps.ts";
 import type { Job } from "../queue/types.ts";
 import { buildSyncMessage } from "./message.ts";
@@ -10,7 +11,7 @@ export function jobNotifier(deps: Pick<BridgeDeps, "config" | "fetch" | "log" | 
   const { config } = deps;
   const slack = createSlackNotifier({ fetch: deps.fetch, log: deps.log, redact: deps.redact, slackApiUrl });
   return async (job: Job): Promise<void> => {
-    const repo = config.repos.find((r) => r.name === job.request.repo);
+    const repo = repoNamed(config, job.request.repo);
     if (!repo) return;
     const authors = Object.fromEntries(
       (job.result?.refs ?? []).filter((r) => r.author && r.to).map((r) => [r.to!, r.author!]),

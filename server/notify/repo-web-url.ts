@@ -1,5 +1,6 @@
 // The web page of a repository on its host, for the "Target" link in Slack messages. Never the
 // git remote URL: that one is for git, and a browser would get a 401 or a download from it.
+import { providerBaseUrl } from "../config/base-url.ts";
 import type { ProviderConfig } from "../config/types.ts";
 
 /**
@@ -16,7 +17,7 @@ export function repoWebUrl(provider: ProviderConfig, path: string): string | und
     if (!region || !/^[a-z0-9-]+$/.test(region)) return undefined;
     return `https://${region}.console.aws.amazon.com/codesuite/codecommit/repositories/${encoded}/browse?region=${region}`;
   }
-  const base = provider.baseUrl ?? (provider.type === "github" ? "https://github.com" : undefined);
+  const base = providerBaseUrl(provider);
   if (!base || !/^https?:\/\//i.test(base)) return undefined;
   return `${base.replace(/\/+$/, "")}/${encoded}`;
 }

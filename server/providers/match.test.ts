@@ -144,7 +144,7 @@ test("no host and several providers claiming the path: ambiguous, not guessed", 
 
 test("one-way repo: events from its receiving side are ignored with the reason", () => {
   const r = matchDelivery(CONFIG, push({ provider: "gitea", repoPath: "eu/svc", host: "gitea.example.com" }));
-  assert.equal(ignored(r), "eu-svc mirrors source-to-target; events from its target are not mirrored");
+  assert.equal(ignored(r), "repo eu-svc mirrors source-to-target only; it cannot sync target-to-source: changes on its target are not mirrored");
 });
 
 test("ref_overrides pin a ref to one direction (Go path.Match on the short name)", () => {

@@ -7,6 +7,8 @@
 // - without a host, a path claimed on several providers of the type is ambiguous and is ignored
 //   rather than guessed;
 // - GitHub names are case-insensitive (GitHub redirects any casing), other paths compare exactly.
+import { providerBaseUrl } from "../config/base-url.ts";
+import { pushDirection } from "../config/direction.ts";
 import { refOverrideFor } from "../config/ref-globs.ts";
 import type { Config, Direction, ProviderConfig, RepoConfig, Side } from "../config/types.ts";
 import type { SyncRequest } from "../queue/types.ts";
@@ -73,7 +75,7 @@ export function toSyncRequest(match: DeliveryMatch, d: PushDelivery): SyncReques
 
 /** Lower-case host[:port] of a provider's base_url (GitHub defaults to github.com). */
 export function providerHost(p: ProviderConfig): string | undefined {
-  const base = p.baseUrl ?? (p.type === "github" ? "https://github.com" : undefined);
+  const base = providerBaseUrl(p);
   if (base === undefined) return undefined;
   try {
     return new URL(base).host.toLowerCase();
@@ -100,10 +102,9 @@ function findCandidates(repos: RepoConfig[], providers: ProviderConfig[], d: Pus
 
 function directionFor(c: Candidate, ref: string): { direction: Direction } | string {
   const { repo, side } = c;
-  const direction: Direction = side === "source" ? "source-to-target" : "target-to-source";
-  if (repo.direction !== "bidirectional" && repo.direction !== direction) {
-    return `${repo.name} mirrors ${repo.direction}; events from its ${side} are not mirrored`;
-  }
+  const flow = pushDirection(repo, side);
+  if ("error" in flow) return flow.error;
+  const direction = flow.direction;
   const pin = refOverrideFor(repo, ref);
   const from = side === "source" ? repo.source : repo.target;
   if (pin && pin.from !== from) {

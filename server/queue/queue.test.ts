@@ -53,12 +53,10 @@ test("20 repos run in parallel up to the concurrency bound", async (t) => {
     return result(r.repo, "unchanged");
   };
   const q = await openQueue(t, { dir: tempDir(t), run, concurrency: 4 });
-  const started = Date.now();
   const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => q.enqueue(req(`repo-${i}`))));
   assert.ok(q.stats().running <= 4);
   for (const a of acks) assert.equal((await finished(q, a.job.id)).state, "succeeded");
-  assert.equal(maxInFlight, 4);
-  assert.ok(Date.now() - started >= 1000, "5 rounds of 200 ms");
+  assert.equal(maxInFlight, 4); // never more than the bound, and the bound was used
   assert.deepEqual(q.stats(), { queued: 0, running: 0 });
 });
 

@@ -2,10 +2,12 @@
 // hooks.secret is unset (the endpoint does not exist then); the raw bytes are verified before they
 // are parsed (HMAC-SHA256 over "<timestamp>.<body>", constant time, a bounded clock skew), then
 // every ref update is validated and queued like any other event.
+import { repoNamed, unknownRepoMessage } from "../config/find-repo.ts";
+import { pushDirection } from "../config/direction.ts";
 import { Hono } from "hono";
 import type { AppDeps } from "../app.ts";
 import { type BodyGuard, createBodyGuard } from "./body-guard.ts";
-import { hookDeliveryId, hookDirection, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
+import { hookDeliveryId, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
 
 /** 10,000 ref lines of ~130 bytes fit with room to spare. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -35,11 +37,9 @@ export function postReceiveRoutes(deps: AppDeps, guard: BodyGuard = createBodyGu
     const valid = validateNotifyBody(body);
     if (!valid.ok) return c.json({ error: valid.error }, 400);
     const { repo: name, side, updates, id } = valid.value;
-    const repo = deps.config.repos.find((r) => r.name === name);
-    if (!repo) {
-      return c.json({ error: `unknown repo ${JSON.stringify(name)}; known repos: ${deps.config.repos.map((r) => r.name).join(", ")}` }, 400);
-    }
-    const resolved = hookDirection(repo, side);
+    const repo = repoNamed(deps.config, name);
+    if (!repo) return c.json({ error: unknownRepoMessage(deps.config, name) }, 400);
+    const resolved = pushDirection(repo, side);
     if ("error" in resolved) return c.json({ error: resolved.error }, 400);
 
     // One request per ref, each with its own delivery id: a resent notification (the hook

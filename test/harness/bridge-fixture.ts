@@ -19,6 +19,8 @@ export interface FixtureOptions {
   /** Extra top-level YAML. */
   topExtra?: string;
   timeoutSeconds?: number;
+  /** The environment of the source host's git http-backend and hooks (PATH and HOME unless given). */
+  sourceServerEnv?: Record<string, string>;
 }
 
 export interface CliRun {
@@ -48,7 +50,7 @@ export interface BridgeFixture {
 
 export async function bridgeFixture(opts: FixtureOptions = {}): Promise<BridgeFixture> {
   const dir = await mkdtemp(join(tmpdir(), "gb-it-"));
-  const source = await startGitServer({ root: join(dir, "src-host"), users: { mirror: CANARY_SOURCE } });
+  const source = await startGitServer({ root: join(dir, "src-host"), users: { mirror: CANARY_SOURCE }, env: opts.sourceServerEnv });
   const target = await startGitServer({ root: join(dir, "dst-host"), users: { mirror: CANARY_TARGET } });
   const sourceRepo = "team/app";
   const targetRepo = "mirror/app";
@@ -146,9 +148,11 @@ export async function filesContaining(dir: string, needle: string): Promise<stri
   const walk = async (d: string) => {
     for (const name of await readdir(d).catch(() => [] as string[])) {
       const p = join(d, name);
-      const s = await stat(p);
-      if (s.isDirectory()) await walk(p);
-      else if ((await readFile(p)).includes(needle)) hits.push(p);
+      // A background hook worker may rename or remove a file meanwhile (a spool claim, a result):
+      // a file that is gone holds nothing.
+      const s = await stat(p).catch(() => undefined);
+      if (s?.isDirectory()) await walk(p);
+      else if (s && (await readFile(p).catch(() => Buffer.alloc(0))).includes(needle)) hits.push(p);
     }
   };
   await walk(dir);

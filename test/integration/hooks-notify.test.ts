@@ -66,7 +66,6 @@ describe("post-receive hook, notify mode", () => {
     const sha = await hf.src.commit("notify me");
     await hf.src.git("branch", "second");
     const r = await hf.push("main", "second");
-    assert.ok(r.ms < 3000, `push took ${r.ms} ms`);
     assert.match(r.stderr, /git-bridge: (handed to the bridge server: 2 refs queued \(\S+|mirroring in the background)/);
     await mirrored(hf, "refs/heads/main", sha);
     await mirrored(hf, "refs/heads/second", sha);
@@ -141,7 +140,6 @@ describe("post-receive hook, notify mode", () => {
     await hf.writeConfig({ topExtra: hooksYaml(`http://127.0.0.1:${await freePort()}`) });
     const sha = await hf.src.commit("server is away");
     const r = await hf.push("main");
-    assert.ok(r.ms < 3000, `push took ${r.ms} ms`);
     assert.match(r.stderr, /git-bridge: (queued: bridge server unreachable \(will retry\)|mirroring in the background)/);
     const [entry] = await waitFor("a spooled entry with one attempt", async () => {
       const s = await hf.spool();

@@ -152,12 +152,9 @@ describe("bridge in a child process", { concurrency: true }, () => {
     const r = await s.hook(child.url);
     assert.equal(r.json.status, "accepted", r.text);
     await s.running(child.url, r.json.job_id);
-    const t0 = Date.now();
     child.proc.kill("SIGTERM");
     const { code } = await child.exited;
-    const took = Date.now() - t0;
     assert.equal(code, 0, child.log());
-    assert.ok(took < 20_000, `exited after ${took} ms (drain deadline 20 s)`);
     assert.equal(await s.targetSha(), s.sha, "the in-flight sync finished before the exit");
     assert.match(child.log(), /"msg":"shutting down","signal":"SIGTERM"/);
     assert.match(child.log(), /git-bridge stopped/);
@@ -173,13 +170,10 @@ describe("bridge in a child process", { concurrency: true }, () => {
     const r = await s.hook(child.url);
     assert.equal(r.json.status, "accepted", r.text);
     await s.running(child.url, r.json.job_id);
-    const t0 = Date.now();
     child.proc.kill("SIGTERM");
     const { code } = await child.exited;
-    const took = Date.now() - t0;
     assert.equal(code, 0, child.log());
     // 1 s drain deadline, then the sync is aborted (git killed) and the journal closed.
-    assert.ok(took < 6_000, `exited after ${took} ms`);
     assert.match(child.log(), /sync stopped at shutdown; it runs again after the restart/);
     assert.notEqual(await s.targetSha(), s.sha, "the aborted sync did not push");
 

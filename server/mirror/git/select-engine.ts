@@ -2,8 +2,10 @@
 // engine, so the bridge still works in a container without git.
 import { spawn } from "node:child_process";
 import { createNativeEngine } from "./native.ts";
-import { createIsomorphicEngine } from "./isomorphic.ts";
 import type { GitEngine } from "./types.ts";
+
+// Loaded only when chosen: isomorphic-git is the slowest module to load, and most runs never use it.
+const createIsomorphicEngine = async () => (await import("./isomorphic.ts")).createIsomorphicEngine();
 
 export async function selectEngine(
   choice: "native" | "isomorphic" | "auto",

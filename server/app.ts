@@ -9,7 +9,9 @@ import { BridgeError } from "./errors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { retryRoutes } from "./routes/retry.ts";
 import { jobRoutes } from "./routes/jobs.ts";
-import { webhookRoutes } from "./routes/webhooks.ts";
+import { MAX_BODY_BYTES, webhookRoutes } from "./routes/webhooks.ts";
+import { createBodyGuard } from "./routes/body-guard.ts";
+import { retryBodyLimit } from "./routes/retry-body.ts";
 import { postReceiveRoutes } from "./routes/post-receive.ts";
 
 /** What the routes need from the queue (server/queue/queue.ts implements it). */
@@ -33,16 +35,28 @@ export interface AppDeps {
   /** Webhook bodies above this are refused with 413 (default 25 MB), chunked or not. */
   maxBodyBytes?: number;
   /** The runtime's direct body reader (Runtime.readBody), given the Hono context's env. */
-  readBody?: (env: unknown) => Promise<Uint8Array> | undefined;
+  readBody?: (env: unknown, signal?: AbortSignal) => Promise<Uint8Array> | undefined;
+  /** A request body must arrive within this (default 30 s), else 408. */
+  bodyDeadlineMs?: number;
+  /** Request bodies read at once (default 64); more get 503 without being read. */
+  maxConcurrentBodies?: number;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route("/", healthRoutes(deps));
-  app.route("/", webhookRoutes(deps));
+  // One guard for every route that reads a body: the limits on slow and concurrent bodies are shared.
+  const guard = createBodyGuard({
+    maxBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES,
+    readBody: deps.readBody,
+    deadlineMs: deps.bodyDeadlineMs,
+    maxConcurrent: deps.maxConcurrentBodies,
+  }, deps.log);
+  app.route("/", webhookRoutes(deps, guard));
+  app.use("/retry/mirror", retryBodyLimit(deps, guard));
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
-  app.route("/", postReceiveRoutes(deps));
+  app.route("/", postReceiveRoutes(deps, guard));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

@@ -12,6 +12,7 @@ import { type Service, serviceGroup } from "./lifecycle/service.ts";
 import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
+import { pinningWarning } from "./mirror/git/git-version.ts";
 import type { GitEngine } from "./mirror/git/types.ts";
 import { redactor } from "./mirror/redact.ts";
 import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
@@ -57,6 +58,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact, undefined, { batch: true });
   for (const w of config.warnings) log.warn(w);
   const git = opts.git ?? (await selectEngine(config.git.engine));
+  if (git.name === "native" && [...config.providers.values()].some((p) => !p.allowPrivateNetwork)) {
+    const w = await pinningWarning();
+    if (w) log.warn(w);
+  }
   const resolveHost = opts.resolveHost ?? systemResolveHost;
   const clock = opts.clock ?? systemClock;
   const timers = opts.timers ?? systemTimers;

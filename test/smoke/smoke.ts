@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { parseConfig } from "../../server/config/load-config.ts";
 import { startBridge } from "../../server/bridge.ts";
+import { createIsomorphicEngine } from "../../server/mirror/git/isomorphic.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -80,6 +81,25 @@ repos:
     assert.ok(!logs.join("").includes(secret) && !logs.join("").includes(CANARY_SOURCE));
   } finally {
     await bridge.stop(1000);
+    await fx.close();
+  }
+});
+
+check(`${runtime}: the isomorphic engine connects only to the pinned address`, async () => {
+  const fx = await bridgeFixture({});
+  try {
+    await fx.src.commit("pinned");
+    await fx.src.push("main");
+    const port = Number(new URL(fx.source.url).port);
+    // `.invalid` never resolves: only the pin (a lookup the runtime's node:http must honour) reaches the server.
+    const host = "git.pin-test.invalid";
+    const url = fx.source.repoUrl(fx.sourceRepo).replace(/^http:\/\/[^/]+/, `http://${host}:${port}`);
+    const auth = { username: "mirror", password: CANARY_SOURCE };
+    const engine = createIsomorphicEngine();
+    const refs = await engine.listRemote({ url, auth, pin: { host, port, addresses: ["127.0.0.1"] } }, ["refs/heads/*"]);
+    assert.ok(refs.has("refs/heads/main"), JSON.stringify([...refs]));
+    await assert.rejects(engine.listRemote({ url, auth, pin: { host, port, addresses: ["127.0.0.2"] } }, ["refs/heads/*"]));
+  } finally {
     await fx.close();
   }
 });

@@ -27,7 +27,7 @@ export function createNativeEngine(): GitEngine {
       const narrow = patterns.every((p) => p.startsWith("refs/heads/") || p.startsWith("refs/tags/"));
       // --heads/--tags let protocol v2 filter server-side (GitHub advertises every refs/pull/*).
       const args = ["ls-remote", "--refs", ...(narrow ? ["--heads", "--tags"] : []), "--", remote.url];
-      const r = await runGit({ args, auth: remote.auth, signal: opts?.signal, url: remote.url });
+      const r = await runGit({ args, auth: remote.auth, pin: remote.pin, signal: opts?.signal, url: remote.url });
       return filterRefs(parseRefLines(r.stdout), patterns);
     },
 
@@ -51,6 +51,7 @@ export function createNativeEngine(): GitEngine {
               ...patterns.map((p) => `+${p}:${toNamespace(spec.namespace, p)}`),
             ),
             auth: remote.auth,
+        pin: remote.pin,
             signal: opts?.signal,
             url: remote.url,
           });
@@ -128,6 +129,7 @@ export function createNativeEngine(): GitEngine {
       const r = await runGit({
         args: local(view, "push", "--porcelain", "--no-verify", ...leases, "--", remote.url, ...refspecs),
         auth: remote.auth,
+        pin: remote.pin,
         signal: opts?.signal,
         url: remote.url,
         okCodes: [1],

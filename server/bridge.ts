@@ -57,7 +57,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   // acknowledged) go out in one write. stop() flushes what is left.
   const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact, undefined, { batch: true });
   for (const w of config.warnings) log.warn(w);
-  const git = opts.git ?? (await selectEngine(config.git.engine));
+  const git = opts.git ?? (await selectEngine(config.git.engine, hasGit, opts.env));
   if (git.name === "native" && [...config.providers.values()].some((p) => !p.allowPrivateNetwork)) {
     const w = await pinningWarning();
     if (w) log.warn(w);

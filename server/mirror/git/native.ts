@@ -2,12 +2,14 @@
 // costs about what a hand-written `git fetch` + `git push` costs.
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { classify, runGit } from "./git-process.ts";
+import { classify, type GitRun, runGit as runGitIn } from "./git-process.ts";
 import type { GitEngine, PushRefResult, PushUpdate, RefMap, Remote } from "./types.ts";
 
 const ZERO = "0".repeat(40);
 
-export function createNativeEngine(): GitEngine {
+/** `env`: what git's allow-listed variables (PATH, HOME, locale, proxies) come from. */
+export function createNativeEngine(env?: Record<string, string | undefined>): GitEngine {
+  const runGit = (run: GitRun) => runGitIn({ ...run, env });
   const local = (cacheDir: string, ...args: string[]) => ["--git-dir", cacheDir, ...args];
 
   return {

@@ -5,7 +5,7 @@ import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { loadConfig } from "../server/config/load-config.ts";
 import { createLogger } from "../server/log.ts";
-import { selectEngine } from "../server/mirror/git/select-engine.ts";
+import { hasGit, selectEngine } from "../server/mirror/git/select-engine.ts";
 import { redactor } from "../server/mirror/redact.ts";
 import { systemResolveHost as resolveHost } from "../server/mirror/remote-policy.ts";
 import { hookSubmit } from "./deliver.ts";
@@ -33,7 +33,7 @@ export async function runWorker(
     const config = await loadConfig({ path: args.config, env });
     redact = redactor(config.secrets);
     log = createLogger(write, redact);
-    const git = await selectEngine(config.git.engine);
+    const git = await selectEngine(config.git.engine, hasGit, env);
     const submit = hookSubmit({ config, git, resolveHost, fetch, redact, log });
     const summary = await drainSpool(config.workDir, submit, {
       staleClaimMs: Math.max(30 * 60_000, 3 * config.mirror.timeoutSeconds * 1000),

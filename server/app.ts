@@ -9,7 +9,9 @@ import { BridgeError } from "./errors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { retryRoutes } from "./routes/retry.ts";
 import { jobRoutes } from "./routes/jobs.ts";
-import { webhookRoutes } from "./routes/webhooks.ts";
+import { MAX_BODY_BYTES, webhookRoutes } from "./routes/webhooks.ts";
+import { createBodyGuard } from "./routes/body-guard.ts";
+import { retryBodyLimit } from "./routes/retry-body.ts";
 import { postReceiveRoutes } from "./routes/post-receive.ts";
 import { statusRoutes } from "./routes/status.ts";
 import { requestId, requestIdOf } from "./routes/request-id.ts";
@@ -38,7 +40,11 @@ export interface AppDeps {
   /** Webhook bodies above this are refused with 413 (default 25 MB), chunked or not. */
   maxBodyBytes?: number;
   /** The runtime's direct body reader (Runtime.readBody), given the Hono context's env. */
-  readBody?: (env: unknown) => Promise<Uint8Array> | undefined;
+  readBody?: (env: unknown, signal?: AbortSignal) => Promise<Uint8Array> | undefined;
+  /** A request body must arrive within this (default 30 s), else 408. */
+  bodyDeadlineMs?: number;
+  /** Request bodies read at once (default 64); more get 503 without being read. */
+  maxConcurrentBodies?: number;
   /** The status snapshot's read side: GET /status and the page (GET /) exist when it is given. */
   status?: StatusSources;
   /** GET /metrics, and the webhook delivery counters. */
@@ -49,10 +55,18 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(requestId());
   app.route("/", healthRoutes(deps));
-  app.route("/", webhookRoutes(deps));
+  // One guard for every route that reads a body: the limits on slow and concurrent bodies are shared.
+  const guard = createBodyGuard({
+    maxBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES,
+    readBody: deps.readBody,
+    deadlineMs: deps.bodyDeadlineMs,
+    maxConcurrent: deps.maxConcurrentBodies,
+  }, deps.log);
+  app.route("/", webhookRoutes(deps, guard));
+  app.use("/retry/mirror", retryBodyLimit(deps, guard));
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
-  app.route("/", postReceiveRoutes(deps));
+  app.route("/", postReceiveRoutes(deps, guard));
   if (deps.status) {
     app.route("/", statusRoutes({ token: deps.config.status.token, status: deps.status, metrics: deps.metrics }));
     app.route("/", statusPageRoutes({ token: deps.config.status.token, status: deps.status }));

@@ -12,6 +12,7 @@ import { type Service, serviceGroup } from "./lifecycle/service.ts";
 import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
+import { pinningWarning } from "./mirror/git/git-version.ts";
 import type { GitEngine } from "./mirror/git/types.ts";
 import { redactor } from "./mirror/redact.ts";
 import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
@@ -64,7 +65,11 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   // acknowledged) go out in one write. stop() flushes what is left.
   const log = createLogger(opts.write ?? ((l) => process.stderr.write(l)), redact, undefined, { batch: true });
   for (const w of config.warnings) log.warn(w);
-  const git = opts.git ?? (await selectEngine(config.git.engine));
+  const git = opts.git ?? (await selectEngine(config.git.engine, hasGit, opts.env));
+  if (git.name === "native" && [...config.providers.values()].some((p) => !p.allowPrivateNetwork)) {
+    const w = await pinningWarning();
+    if (w) log.warn(w);
+  }
   const resolveHost = opts.resolveHost ?? systemResolveHost;
   // A schedule cron cannot read stops the start here, before the queue opens (exit 2).
   if (config.reconcile.enabled) cronSchedule(config.reconcile.schedule, config.reconcile.timezone);

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createLogger } from "./log.ts";
+import { redactor } from "./mirror/redact.ts";
 
 const at = () => new Date("2024-01-02T03:04:05.000Z");
 const redact = (s: string) => s.replaceAll("s3cret", "***");
@@ -46,4 +47,25 @@ test("batched: lines logged before the flush microtask runs go out in one write,
   assert.equal(JSON.parse(out[1]).msg, "last");
   await new Promise((r) => setTimeout(r, 1));
   assert.equal(out.length, 2, "nothing is written twice");
+});
+
+test("a secret with a quote or backslash is redacted in every field, nested ones too", () => {
+  const secrets = ['canary"quote-1a2b', "canary\\backslash-3c4d", 'canary\\"both-5e6f'];
+  const out: string[] = [];
+  const log = createLogger((l) => out.push(l), redactor(secrets), at);
+  log.error(`failed with ${secrets[0]}`, { error: `git said ${secrets[1]}`, detail: { stderr: [secrets[2]] } });
+  const line = out.join("");
+  for (const s of secrets) {
+    assert.ok(!line.includes(s), `raw ${s}`);
+    assert.ok(!line.includes(JSON.stringify(s).slice(1, -1)), `escaped ${s}`);
+  }
+  const parsed = JSON.parse(line);
+  assert.equal(parsed.msg, "failed with ***");
+  assert.equal(parsed.error, "git said ***");
+  assert.deepEqual(parsed.detail, { stderr: ["***"] });
+});
+
+test("the redactor alone also catches the JSON-escaped form of a secret", () => {
+  const r = redactor(['canary"q\\s-7a8b']);
+  assert.equal(r(JSON.stringify({ x: 'canary"q\\s-7a8b' })), '{"x":"***"}');
 });

@@ -39,7 +39,11 @@ export function createLogger(
     }
   };
   const emit = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
-    const line = redact(JSON.stringify({ time: now().toISOString(), level, msg, ...fields })) + "\n";
+    // Each string is redacted before it is serialised: JSON escapes `"` and `\`, so a secret
+    // containing them no longer appears as itself in the line. The whole line is redacted again
+    // (the redactor also knows each secret's escaped form) for text that spans several values.
+    const record = { time: now().toISOString(), level, msg, ...fields };
+    const line = redact(JSON.stringify(record, (_k, v) => (typeof v === "string" ? redact(v) : v))) + "\n";
     if (!opts.batch) return write(line);
     if (held === "") queueMicrotask(flush);
     held += line;

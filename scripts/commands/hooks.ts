@@ -8,7 +8,7 @@ import { UsageError } from "../../server/errors.ts";
 import { findRepo } from "../../server/config/find-repo.ts";
 import type { Config } from "../../server/config/types.ts";
 import { createLogger } from "../../server/log.ts";
-import { selectEngine } from "../../server/mirror/git/select-engine.ts";
+import { hasGit, selectEngine } from "../../server/mirror/git/select-engine.ts";
 import { redactor } from "../../server/mirror/redact.ts";
 import { hookSubmit } from "../../hooks/deliver.ts";
 import { loadEnvFile } from "../../hooks/env-file.ts";
@@ -149,7 +149,7 @@ async function drain(args: string[], io: CliIo): Promise<number> {
   const log = createLogger(io.stderr, redact);
   const submit = hookSubmit({
     config,
-    git: await selectEngine(config.git.engine),
+    git: await selectEngine(config.git.engine, hasGit, io.env),
     resolveHost: systemResolveHost,
     fetch,
     redact,

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../server/config/load-config.ts";
 import type { Config } from "../../server/config/types.ts";
-import { selectEngine } from "../../server/mirror/git/select-engine.ts";
+import { hasGit, selectEngine } from "../../server/mirror/git/select-engine.ts";
 import type { GitEngine } from "../../server/mirror/git/types.ts";
 import type { CliIo } from "./io.ts";
 
@@ -17,5 +17,5 @@ export async function loadFor(io: CliIo, configFlag: string | undefined): Promis
 
 export async function setup(io: CliIo, configFlag: string | undefined): Promise<{ config: Config; git: GitEngine }> {
   const config = await loadFor(io, configFlag);
-  return { config, git: await selectEngine(config.git.engine) };
+  return { config, git: await selectEngine(config.git.engine, hasGit, io.env) };
 }

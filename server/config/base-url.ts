@@ -1,6 +1,8 @@
 // base_url rules: credentials belong under `credentials:`, not in a URL that ends up in logs;
 // plain http sends them in clear text; a literal private address is probably a mistake (or an
 // SSRF attempt through a config template) unless the provider says allow_private_network.
+import { isIP } from "node:net";
+import { classifyAddress, isLocalName } from "../mirror/address-policy.ts";
 
 import type { ProviderConfig, ProviderType } from "./types.ts";
 
@@ -47,44 +49,23 @@ export function checkBaseUrl(raw: string, flags: BaseUrlFlags): { url: string } 
         "or set allow_insecure_http: true on this provider",
     };
   }
-  if (!flags.allowPrivateNetwork && isPrivateHost(url.hostname)) {
+  const kind = flags.allowPrivateNetwork ? undefined : privateHostKind(url.hostname);
+  if (kind !== undefined) {
     return {
-      problem: `points at a private, loopback or link-local address (${url.hostname}); ` +
+      problem: `points at a ${kind} address (${url.hostname}), not a public one; ` +
         "set allow_private_network: true on this provider if that is intended",
     };
   }
   return { url: url.href.replace(/\/+$/, "") };
 }
 
-/** Literal hosts only (names are resolved, and checked, when connecting). */
-export function isPrivateHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  const v4 = parseIPv4(h);
-  if (v4) return isPrivateV4(v4);
-  if (!h.includes(":")) return false;
-  if (h === "::1" || h === "::") return true;
-  if (/^f[cd][0-9a-f]{0,2}:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h)) return true; // fc00::/7, fe80::/10
-  // IPv4-mapped (::ffff:a.b.c.d); WHATWG URL prints it as ::ffff:7f00:1.
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
-  if (mapped) {
-    const hi = parseInt(mapped[1], 16);
-    const lo = parseInt(mapped[2], 16);
-    return isPrivateV4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
-  }
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  if (dotted) return isPrivateV4(parseIPv4(dotted[1]) ?? [0, 0, 0, 0]);
-  return false;
+/** Literal hosts only (names are resolved, and checked, when connecting): what kind of address, if blocked. */
+export function privateHostKind(hostname: string): string | undefined {
+  if (isLocalName(hostname)) return "loopback";
+  const h = hostname.replace(/^\[|\]$/g, "");
+  if (isIP(h) === 0) return undefined;
+  const verdict = classifyAddress(h);
+  return verdict.blocked ? verdict.kind : undefined;
 }
 
-function parseIPv4(h: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  return parts.every((n) => n <= 255) ? parts : undefined;
-}
-
-function isPrivateV4([a, b]: number[]): boolean {
-  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-}
+export const isPrivateHost = (hostname: string): boolean => privateHostKind(hostname) !== undefined;

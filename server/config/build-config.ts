@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { blank, buildProviders } from "./check-providers.ts";
 import { buildRepos } from "./check-repos.ts";
 import type { Env } from "./expand-env.ts";
+import { checkSecretLengths } from "./secret-rules.ts";
 import { formatPath } from "./positions.ts";
 import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
@@ -29,6 +30,7 @@ export interface BuildContext {
 
 export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): Config {
   const { env } = ctx;
+  checkSecretLengths(raw, env, report);
   const providers = buildProviders(raw.providers, report);
   const repos = buildRepos(raw.repos, providers, report);
   const mirror = {
@@ -39,10 +41,13 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
   };
   const consumers = buildConsumers(raw, mirror.timeoutSeconds, report);
 
-  const url = (path: Path, value: string | undefined): string | undefined => {
+  // A Slack incoming-webhook URL is a credential: a malformed one is not repeated (this runs
+  // before any redactor exists).
+  const url = (path: Path, value: string | undefined, secret = false): string | undefined => {
     const v = blank(value);
     if (v !== undefined && !isHttpUrl(v)) {
-      report.error(path, `${formatPath(path)} must be an http(s) URL (got ${JSON.stringify(v)})`);
+      const shown = secret ? "the value is not shown, as it is a secret" : `got ${JSON.stringify(v)}`;
+      report.error(path, `${formatPath(path)} must be an http(s) URL (${shown})`);
     }
     return v;
   };
@@ -63,7 +68,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     retry: { apiToken: blank(raw.retry.api_token) ?? blank(env.RETRY_API_TOKEN) },
     notification: {
       slack: {
-        webhookUrl: url(["notification", "slack", "webhook_url"], slack.webhook_url) ??
+        webhookUrl: url(["notification", "slack", "webhook_url"], slack.webhook_url, true) ??
           blank(env.SLACK_WEBHOOK_URL),
         channel: blank(slack.channel),
         botToken: blank(slack.bot_token),
@@ -78,7 +83,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     secrets: [],
     warnings: [],
   };
-  repos.forEach((r, i) => url(["repos", i, "slack_webhook_url"], r.slackWebhookUrl));
+  repos.forEach((r, i) => url(["repos", i, "slack_webhook_url"], r.slackWebhookUrl, true));
   config.secrets = collectSecrets(config);
 
   // A route only mirrors events for providers of its type, so unsigned requests matter (and are

@@ -7,17 +7,18 @@ import type { PlainMap } from "./positions.ts";
 describe("expandString", () => {
   const env = { A: "alpha", B: "b$e{t}a", EMPTY: "", _X1: "x" };
   it("replaces ${NAME} from env", () => {
-    assert.deepEqual(expandString("${A}", env), { value: "alpha", missing: [] });
-    assert.deepEqual(expandString("pre-${A}-${_X1}-post", env), { value: "pre-alpha-x-post", missing: [] });
+    assert.deepEqual(expandString("${A}", env), { value: "alpha", used: [["A", "alpha"]], missing: [] });
+    assert.deepEqual(expandString("pre-${A}-${_X1}-post", env), { value: "pre-alpha-x-post", used: [["A", "alpha"], ["_X1", "x"]], missing: [] });
   });
   it("does not re-expand values and keeps $ not followed by { literal", () => {
-    assert.deepEqual(expandString("${B}", env), { value: "b$e{t}a", missing: [] });
-    assert.deepEqual(expandString("pa$$word$A$", env), { value: "pa$$word$A$", missing: [] });
-    assert.deepEqual(expandString("$A{B}", env), { value: "$A{B}", missing: [] });
+    assert.deepEqual(expandString("${B}", env), { value: "b$e{t}a", used: [["B", "b$e{t}a"]], missing: [] });
+    assert.deepEqual(expandString("pa$$word$A$", env), { value: "pa$$word$A$", used: [], missing: [] });
+    assert.deepEqual(expandString("$A{B}", env), { value: "$A{B}", used: [], missing: [] });
   });
   it("reports unset and empty variables once each, in order", () => {
     assert.deepEqual(expandString("${NOPE}:${EMPTY}:${NOPE}:${A}", env), {
       value: ":::alpha",
+      used: [["A", "alpha"]],
       missing: ["NOPE", "EMPTY"],
     });
   });

@@ -9,6 +9,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface Expansion {
   value: string;
+  /** `[NAME, value]` of each reference that was replaced by a value. */
+  used: Array<[string, string]>;
   /** Referenced variables that are unset or empty, in order of first use. */
   missing: string[];
   /** Set when a `${` does not start a well-formed `${NAME}` reference. */
@@ -19,6 +21,7 @@ export interface Expansion {
 export function expandString(input: string, env: Env): Expansion {
   let out = "";
   const missing: string[] = [];
+  const used: Array<[string, string]> = [];
   let i = 0;
   for (;;) {
     const start = input.indexOf("${", i);
@@ -28,17 +31,18 @@ export function expandString(input: string, env: Env): Expansion {
     const name = end < 0 ? "" : input.slice(start + 2, end);
     if (end < 0 || !NAME.test(name)) {
       const bad = end < 0 ? input.slice(start, start + 20) : input.slice(start, end + 1);
-      return { value: input, missing, malformed: bad };
+      return { value: input, used, missing, malformed: bad };
     }
     const val = env[name];
     if (val === undefined || val === "") {
       if (!missing.includes(name)) missing.push(name);
     } else {
       out += val;
+      used.push([name, val]);
     }
     i = end + 1;
   }
-  return { value: out + input.slice(i), missing };
+  return { value: out + input.slice(i), used, missing };
 }
 
 /**
@@ -76,11 +80,14 @@ export interface EnvProblem {
 export interface ExpandResult {
   value: PlainMap;
   problems: EnvProblem[];
+  /** `[NAME, value]` of every reference expanded, so messages can show `${NAME}` instead. */
+  substitutions: Array<[string, string]>;
 }
 
 /** Expands every string value of the tree (mapping keys are refused earlier, in positions.ts). */
 export function expandTree(root: PlainMap, positions: Positions, env: Env): ExpandResult {
   const problems: EnvProblem[] = [];
+  const substitutions: Array<[string, string]> = [];
   const visit = (value: Plain, path: Path): Plain | undefined => {
     if (typeof value === "string") return expandValue(value, path);
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]) ?? null);
@@ -99,6 +106,7 @@ export function expandTree(root: PlainMap, positions: Positions, env: Env): Expa
     const where = positions.where(path);
     const name = formatPath(path);
     const ex = expandString(value, env);
+    substitutions.push(...ex.used);
     if (ex.malformed !== undefined) {
       problems.push({
         path,
@@ -128,9 +136,9 @@ export function expandTree(root: PlainMap, positions: Positions, env: Env): Expa
   const legacy = value.consumer;
   if (isPlainMap(legacy) && (legacy.queue_url === undefined || legacy.queue_url === "")) {
     delete value.consumer;
-    return { value, problems: problems.filter((p) => p.path[0] !== "consumer") };
+    return { value, problems: problems.filter((p) => p.path[0] !== "consumer"), substitutions };
   }
-  return { value, problems };
+  return { value, problems, substitutions };
 }
 
 function remedy(path: Path): string {

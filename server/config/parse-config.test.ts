@@ -58,10 +58,10 @@ describe("parseConfig: the Go git-bridge format", () => {
       ...GO_ENV,
       SQS_LEGACY_QUEUE_URL: "https://sqs/legacy",
       SQS_LEGACY_REGION: "eu-west-1",
-      SQS_LEGACY_ACCESS_KEY: "AK2",
-      SQS_LEGACY_SECRET_KEY: "SK2",
-      WEBHOOK_GITLAB_SECRET: "gls",
-      RETRY_API_TOKEN: "rt",
+      SQS_LEGACY_ACCESS_KEY: "AK2-legacy",
+      SQS_LEGACY_SECRET_KEY: "SK2-legacy",
+      WEBHOOK_GITLAB_SECRET: "gls-secret",
+      RETRY_API_TOKEN: "rt-token",
       SLACK_WEBHOOK_URL: "https://hooks.slack.com/x",
     };
     for (const c of [parse(fixture("go-example.yaml"), GO_ENV), parse(fixture("go-example.yaml"), env)]) {
@@ -79,8 +79,8 @@ describe("parseConfig: the Go git-bridge format", () => {
       ...GO_ENV,
       SQS_LEGACY_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/1/legacy",
       SQS_LEGACY_REGION: "eu-west-1",
-      SQS_LEGACY_ACCESS_KEY: "AK2",
-      SQS_LEGACY_SECRET_KEY: "SK2",
+      SQS_LEGACY_ACCESS_KEY: "AK2-legacy",
+      SQS_LEGACY_SECRET_KEY: "SK2-legacy",
     };
     const c = parse(fixture("go-example.yaml"), env);
     assert.deepEqual(c.consumers[1], {
@@ -88,7 +88,7 @@ describe("parseConfig: the Go git-bridge format", () => {
       type: "sqs",
       queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/legacy",
       region: "eu-west-1",
-      credentials: { accessKey: "AK2", secretKey: "SK2" },
+      credentials: { accessKey: "AK2-legacy", secretKey: "SK2-legacy" },
       visibilityTimeoutSeconds: 300, // defaults to mirror.timeout_seconds
     });
   });
@@ -142,7 +142,7 @@ describe("parseConfig: our extensions and defaults", () => {
   it("reads gitea and git providers, refs, prune, on_divergence, git.engine, hooks and credentials.username", () => {
     const c = parse(yaml(
       "providers:",
-      "  gitea: { type: gitea, base_url: 'https://gitea.example.com/', credentials: { token: gt, username: mirror } }",
+      "  gitea: { type: gitea, base_url: 'https://gitea.example.com/', credentials: { token: gt-token, username: mirror } }",
       "  local: { type: git, base_url: 'http://127.0.0.1:8174/git', allow_insecure_http: true, allow_private_network: true }",
       "repos:",
       "  - name: app",
@@ -161,7 +161,7 @@ describe("parseConfig: our extensions and defaults", () => {
       name: "gitea",
       type: "gitea",
       baseUrl: "https://gitea.example.com",
-      credentials: { token: "gt", username: "mirror" },
+      credentials: { token: "gt-token", username: "mirror" },
       allowInsecureHttp: false,
       allowPrivateNetwork: false,
     });
@@ -213,7 +213,7 @@ describe("parseConfig: unknown keys are warnings", () => {
       "    prun: true",
       "    sourcePath: x",
       "    frobnicate: 1",
-      "webhook: { github_secret: s, gitlab_secret: s, gitea_secret: s, max_body: 3 }",
+      "webhook: { github_secret: ssss, gitlab_secret: ssss, gitea_secret: ssss, max_body: 3 }",
       "providers2: {}",
     ));
     assert.deepEqual(c.warnings, [
@@ -221,7 +221,7 @@ describe("parseConfig: unknown keys are warnings", () => {
       'config.yaml:20:5: unknown key "prun" in repos[0] (ignored); did you mean "prune"?',
       'config.yaml:21:5: unknown key "sourcePath" in repos[0] (ignored); did you mean "source_path"?',
       'config.yaml:22:5: unknown key "frobnicate" in repos[0] (ignored)',
-      'config.yaml:23:65: unknown key "max_body" in webhook (ignored)',
+      'config.yaml:23:74: unknown key "max_body" in webhook (ignored)',
       'config.yaml:24:1: unknown key "providers2" at the top level (ignored); did you mean "providers"?',
     ]);
     assert.equal(c.repos[0].prune, false);
@@ -231,7 +231,7 @@ describe("parseConfig: unknown keys are warnings", () => {
       yaml(
         "server: { port: 8080, console_port: 8081, api_docs_url: 'https://x/docs' }",
         ...BASE,
-        "webhook: { github_secret: s, gitlab_secret: s, gitea_secret: s }",
+        "webhook: { github_secret: ssss, gitlab_secret: ssss, gitea_secret: ssss }",
       ),
     );
     assert.deepEqual(c.warnings, []);

@@ -7,8 +7,10 @@ import { buildConfig } from "./build-config.ts";
 import { expandTree } from "./expand-env.ts";
 import type { Env } from "./expand-env.ts";
 import { formatPath, isPlainMap, parseYaml } from "./positions.ts";
-import type { Path } from "./positions.ts";
+import type { Path, PlainMap, Positions } from "./positions.ts";
 import { configError, Report } from "./report.ts";
+import { showReferences } from "./show-references.ts";
+import { ConfigError } from "../errors.ts";
 import { ConfigSchema } from "./schema.ts";
 import type { Config } from "./types.ts";
 import { warnUnknownKeys } from "./unknown-keys.ts";
@@ -43,10 +45,24 @@ export function parseConfig(text: string, path: string, env: Env, options: Parse
     throw configError(expanded.problems.map((p) => p.message), path, { variables });
   }
 
-  const report = new Report(parsed.positions);
-  report.warnings.push(...parsed.warnings);
-  warnUnknownKeys(ConfigSchema, expanded.value, report);
-  const result = v.safeParse(ConfigSchema, expanded.value, { abortEarly: false });
+  try {
+    const config = checkAndBuild(expanded.value, parsed.positions, parsed.warnings, path, env, cwd);
+    config.warnings = config.warnings.map((w) => showReferences(w, expanded.substitutions));
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const lines = ((err.data.errors as string[] | undefined) ?? [err.message]).map((l) => showReferences(l, expanded.substitutions));
+    const warnings = (err.data.warnings as string[] | undefined)?.map((w) => showReferences(w, expanded.substitutions));
+    throw configError(lines, path, { ...err.data, errors: lines, ...(warnings ? { warnings } : {}) });
+  }
+}
+
+/** Shape and cross-field rules on the expanded tree. Messages may still hold expanded values. */
+function checkAndBuild(value: PlainMap, positions: Positions, yamlWarnings: string[], path: string, env: Env, cwd: string): Config {
+  const report = new Report(positions);
+  report.warnings.push(...yamlWarnings);
+  warnUnknownKeys(ConfigSchema, value, report);
+  const result = v.safeParse(ConfigSchema, value, { abortEarly: false });
   if (!result.success) {
     for (const issue of result.issues) {
       const issuePath: Path = (issue.path ?? []).map((item) => item.key as string | number);

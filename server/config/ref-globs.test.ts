@@ -146,3 +146,28 @@ describe("refOverrideFor", () => {
     assert.equal(refOverrideFor({ refOverrides: [] }, "refs/heads/main"), undefined);
   });
 });
+
+describe("matchShortGlob is linear in the ref's length", () => {
+  // The probe that froze the server: ref_overrides pattern "*-stable" against refs/heads/ + 30,000 × "a".
+  // Steps are counted, not timed: the old matcher copied the rest of the name at every position.
+  const stepsFor = (pattern: string, name: string) => {
+    const counter = { steps: 0 };
+    matchShortGlob(pattern, name, counter);
+    return counter.steps;
+  };
+  for (const pattern of ["*-stable", "release-*", "*a*b", "[a-z]*[0-9]", "*?*?*x", "a*a*a*a*a*b"]) {
+    it(`${JSON.stringify(pattern)}: 100,000 characters cost at most (length + 1) × pattern length steps`, () => {
+      const name = "a".repeat(100_000);
+      const steps = stepsFor(pattern, name);
+      assert.ok(steps > 0, "the matcher counts its steps");
+      assert.ok(steps <= (name.length + 1) * pattern.length, `${steps} steps`);
+      // Doubling the name at most doubles the work.
+      assert.ok(stepsFor(pattern, "a".repeat(200_000)) <= 2 * steps + pattern.length * 2);
+    });
+  }
+  it("still answers correctly on the long names", () => {
+    assert.equal(matchShortGlob("*-stable", "a".repeat(100_000)), false);
+    assert.equal(matchShortGlob("*-stable", "a".repeat(100_000) + "-stable"), true);
+    assert.equal(matchShortGlob("*-stable", "a".repeat(50_000) + "/x-stable"), false);
+  });
+});

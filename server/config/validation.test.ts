@@ -154,15 +154,15 @@ describe("providers", () => {
       ],
       [
         "https://10.1.2.3",
-        "points at a private, loopback or link-local address (10.1.2.3); set allow_private_network: true on this provider if that is intended",
+        "points at a private address (10.1.2.3), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
       [
         "https://[::1]:3000",
-        "points at a private, loopback or link-local address ([::1]); set allow_private_network: true on this provider if that is intended",
+        "points at a loopback address ([::1]), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
       [
         "https://localhost",
-        "points at a private, loopback or link-local address (localhost); set allow_private_network: true on this provider if that is intended",
+        "points at a loopback address (localhost), not a public one; set allow_private_network: true on this provider if that is intended",
       ],
     ];
     for (const [url, why] of cases) {
@@ -186,7 +186,7 @@ describe("providers", () => {
     assert.deepEqual(errorsOf(replaced(5, "    credentials: { git_username: u }")), [
       "config.yaml:5:18: providers.cc.credentials needs both git_username and git_password (git_password is missing)",
     ]);
-    const c = parse(replaced(9, "    credentials: { token: t, git_username: u, git_password: p }"));
+    const c = parse(replaced(9, "    credentials: { token: tttt, git_username: u, git_password: pppp }"));
     assert.ok(
       c.warnings.includes(
         "config.yaml:9:18: providers.gl.credentials has both token and git_password; the token is used",
@@ -234,7 +234,7 @@ describe("URLs of other settings", () => {
     assert.deepEqual(
       errorsOf(yaml(...BASE, "    slack_webhook_url: slack", "hooks: { server_url: 'ftp://x' }")),
       [
-        'config.yaml:19:24: repos[0].slack_webhook_url must be an http(s) URL (got "slack")',
+        'config.yaml:19:24: repos[0].slack_webhook_url must be an http(s) URL (the value is not shown, as it is a secret)',
         'config.yaml:20:22: hooks.server_url must be an http(s) URL (got "ftp://x")',
       ],
     );

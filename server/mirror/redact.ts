@@ -12,14 +12,22 @@ export const redactor = (secrets: Iterable<string | undefined>): Redactor => {
   return (text) => redactWith(text, list);
 };
 
-/** The strings to replace: each secret (longest first, so one that contains another goes whole), then its URL-encoded form. */
+/**
+ * Shorter secrets cannot be redacted without mangling ordinary text, so the config refuses them
+ * (server/config/secret-rules.ts) and the redactor skips them.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The strings to replace: each secret (longest first, so one that contains another goes whole),
+ * then its URL-encoded and its JSON-escaped forms (a secret with `"` or `\` inside a JSON text).
+ */
 function needles(secrets: Iterable<string | undefined>): string[] {
-  const values = [...secrets].filter((s): s is string => typeof s === "string" && s.length >= 4);
+  const values = [...secrets].filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH);
   const out: string[] = [];
   for (const s of values.sort((a, b) => b.length - a.length)) {
     out.push(s);
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) out.push(encoded);
+    for (const form of [encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]) if (form !== s && !out.includes(form)) out.push(form);
   }
   return out;
 }

@@ -1,9 +1,16 @@
 // Where the bridge may send credentials: https only (unless allow_insecure_http), and no hosts on
-// loopback, private or link-local networks (unless allow_private_network) — a config or webhook
-// must not turn the bridge into a way to reach internal services.
+// loopback, private, link-local or other special-purpose networks (unless allow_private_network)
+// — a config or webhook must not turn the bridge into a way to reach internal services.
+// A name is resolved here once; every address must pass (address-policy.ts), a name that does not
+// resolve is refused (fail closed), and the checked addresses are handed back so the engine
+// connects to exactly those (git: http.curloptResolve; isomorphic: a pinned lookup). Otherwise git
+// would resolve the name a second time, and a DNS answer that changed in between (rebinding) would
+// reach an address nobody checked.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { UnsafeInputError } from "../errors.ts";
+import { RemoteError, UnsafeInputError } from "../errors.ts";
+import { classifyAddress, isBlockedAddress, isLocalName } from "./address-policy.ts";
+import type { PinnedAddress } from "./git/types.ts";
 
 export type ResolveHost = (host: string) => Promise<string[]>;
 
@@ -15,7 +22,12 @@ export interface RemotePolicy {
   allowPrivateNetwork: boolean;
 }
 
-export async function checkRemoteUrl(rawUrl: string, policy: RemotePolicy, resolve: ResolveHost): Promise<void> {
+/**
+ * Checks a remote URL against the policy. Returns the addresses to pin the connection to when a
+ * host name was resolved for the check (undefined for literal addresses and for providers with
+ * allow_private_network, which are not checked).
+ */
+export async function checkRemoteUrl(rawUrl: string, policy: RemotePolicy, resolve: ResolveHost): Promise<PinnedAddress | undefined> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -31,24 +43,39 @@ export async function checkRemoteUrl(rawUrl: string, policy: RemotePolicy, resol
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new UnsafeInputError(`unsupported remote scheme ${url.protocol} for ${url.host}: only https (and http when allowed) are used`);
   }
-  if (policy.allowPrivateNetwork) return;
+  if (policy.allowPrivateNetwork) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [host] : await resolve(host).catch(() => [] as string[]);
-  const blocked = addresses.find(isPrivateAddress);
-  if (blocked) {
-    throw new UnsafeInputError(
-      `refusing ${url.host}: it resolves to ${blocked}, a loopback, private or link-local address. Set allow_private_network: true on the provider if this host is meant to be internal`,
-    );
+  const literal = isIP(host) !== 0;
+  if (!literal && isLocalName(host)) refuse(url, host, "loopback");
+  let addresses: string[];
+  if (literal) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = await resolve(host);
+    } catch (err) {
+      throw new RemoteError(
+        `cannot resolve ${host} (${(err as { code?: string }).code ?? (err as Error).message}); the bridge checks a host's addresses before sending credentials, so it does not connect. Check the name and DNS`,
+        { host },
+      );
+    }
+    if (addresses.length === 0) throw new RemoteError(`cannot resolve ${host}: no addresses; the bridge does not connect to a host it could not check`, { host });
   }
+  for (const a of addresses) {
+    const verdict = classifyAddress(a);
+    if (verdict.blocked) refuse(url, a, verdict.kind ?? "special-purpose");
+  }
+  if (literal) return undefined;
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  return { host: url.hostname, port, addresses };
 }
 
-export function isPrivateAddress(ip: string): boolean {
-  const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  if (isIP(v4) === 4) {
-    const [a, b] = v4.split(".").map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
-  }
-  const v6 = ip.toLowerCase();
-  return v6 === "::" || v6 === "::1" || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || v6.startsWith("ff");
+function refuse(url: URL, address: string, kind: string): never {
+  throw new UnsafeInputError(
+    `refusing ${url.host}: it resolves to ${address}, a ${kind} address (not a public one). Set allow_private_network: true on the provider if this host is meant to be internal`,
+    { host: url.host, address, kind },
+  );
 }
+
+/** Kept for callers and tests that only need a yes/no. */
+export const isPrivateAddress = isBlockedAddress;

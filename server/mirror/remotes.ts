@@ -8,6 +8,7 @@ import { checkRemoteUrl, type ResolveHost } from "./remote-policy.ts";
 export async function remoteFor(config: Pick<Config, "providers">, providerName: string, path: string, resolve: ResolveHost): Promise<Remote> {
   const provider = config.providers.get(providerName)!;
   const url = remoteUrl(provider, path);
-  await checkRemoteUrl(url, provider, resolve);
-  return { url, auth: httpAuth(provider) };
+  // The addresses the check resolved are the only ones the engine may connect to (Remote.pin).
+  const pin = await checkRemoteUrl(url, provider, resolve);
+  return { url, auth: httpAuth(provider), ...(pin ? { pin } : {}) };
 }

@@ -72,3 +72,15 @@ test("git's environment carries credentials for the helper only, and hardening c
   assert.ok(!values.some((v) => v.includes("canary-pw")), "the password is not in git config");
   assert.equal(env.GIT_BRIDGE_PASSWORD, "canary-pw");
 });
+
+test("ref names are bounded in length and must be well-formed UTF-16 text", () => {
+  assert.equal(refFormatProblem(`refs/heads/${"a".repeat(1013)}`), undefined); // 1024 bytes exactly
+  assert.match(refFormatProblem(`refs/heads/${"a".repeat(1014)}`) ?? "", /longer than 1024 bytes/);
+  assert.match(refFormatProblem(`refs/heads/${"a".repeat(30_000)}`) ?? "", /longer than 1024 bytes/);
+  assert.match(refFormatProblem(`refs/heads/${"é".repeat(600)}`) ?? "", /longer than 1024 bytes/);
+  assert.match(refFormatProblem("refs/heads/a\ud800b") ?? "", /unpaired surrogate/);
+  assert.equal(refFormatProblem("refs/heads/😀"), undefined);
+  for (const bad of ["refs/heads/a\nb", "refs/heads/../../x", "refs/heads/*", "refs/heads/@{-1}"]) {
+    assert.notEqual(refFormatProblem(bad), undefined, JSON.stringify(bad));
+  }
+});

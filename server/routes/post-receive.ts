@@ -5,28 +5,25 @@
 import { repoNamed, unknownRepoMessage } from "../config/find-repo.ts";
 import { pushDirection } from "../config/direction.ts";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../app.ts";
 import { requestIdOf } from "./request-id.ts";
+import { type BodyGuard, createBodyGuard } from "./body-guard.ts";
 import { hookDeliveryId, validateNotifyBody, verifyNotification } from "../../hooks/protocol.ts";
 
 /** 10,000 ref lines of ~130 bytes fit with room to spare. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export function postReceiveRoutes(deps: AppDeps): Hono {
+export function postReceiveRoutes(deps: AppDeps, guard: BodyGuard = createBodyGuard({ maxBytes: MAX_BODY_BYTES }, deps.log)): Hono {
   const app = new Hono();
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ error: `request body too large (limit ${MAX_BODY_BYTES / 1048576} MB)` }, 413),
-  });
   const enabled = () => Boolean(deps.config.hooks.secret);
 
-  app.post("/hooks/post-receive", (c, next) => {
+  app.post("/hooks/post-receive", async (c) => {
     if (!enabled()) return c.json({ error: "not found" }, 404);
-    return limit(c, next);
-  }, async (c) => {
     const secret = deps.config.hooks.secret!;
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    // Size, deadline and crowd limits shared with the webhooks (body-guard.ts).
+    const read = await guard.read(c, MAX_BODY_BYTES);
+    if (!read.ok) return read.response;
+    const raw = read.body;
     const verified = verifyNotification(secret, raw, c.req.raw.headers, Date.now() / 1000);
     if (!verified.ok) {
       deps.log.warn("hook notification rejected", { request_id: requestIdOf(c), reason: verified.reason });

@@ -1,8 +1,8 @@
-// POST /webhook/{github,gitlab,gitea}: verify the raw bytes, then parse, then match, then queue.
+// POST /webhook/{github,gitlab,gitea}: check the headers, read the body (body-guard.ts), verify the
+// raw bytes, then parse, then match, then queue.
 // Authentic events that are not for us get 200 {"status":"ignored"}: GitLab disables a hook after
 // repeated 4xx answers, and a ping or an unmirrored repo is not the sender's fault.
-import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { type Context, Hono } from "hono";
 import type { AppDeps } from "../app.ts";
 import { MalformedPayloadError } from "../providers/errors.ts";
 import * as github from "../providers/github/webhook.ts";
@@ -10,17 +10,21 @@ import * as gitlab from "../providers/gitlab/webhook.ts";
 import * as gitea from "../providers/gitea/webhook.ts";
 import { matchDelivery, toSyncRequest } from "../providers/match.ts";
 import type { HeadersLike, ParsedDelivery, VerifyResult } from "../providers/types.ts";
+import { refFormatProblem, showRef } from "../mirror/refname.ts";
+import { type BodyGuard, createBodyGuard } from "./body-guard.ts";
 import type { WebhookOutcome } from "../observe/metrics.ts";
 import { requestIdOf } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 interface ProviderModule {
+  /** What the headers alone can prove; checked before a byte of the body is read. */
+  verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult;
   verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult;
   parse(raw: Uint8Array, headers: HeadersLike): ParsedDelivery;
 }
 
-export function webhookRoutes(deps: AppDeps): Hono {
+export function webhookRoutes(deps: AppDeps, guard: BodyGuard = createBodyGuard({ maxBytes: MAX_BODY_BYTES }, deps.log)): Hono {
   const app = new Hono();
   const secrets = deps.config.webhook;
   const providers: Record<string, [ProviderModule, string | undefined]> = {
@@ -28,43 +32,31 @@ export function webhookRoutes(deps: AppDeps): Hono {
     gitlab: [gitlab, secrets.gitlabSecret],
     gitea: [gitea, secrets.giteaSecret],
   };
-  const maxSize = deps.maxBodyBytes ?? MAX_BODY_BYTES;
   const count = (c: Context, outcome: WebhookOutcome) => deps.metrics?.webhook(c.req.param("provider") ?? "", outcome);
-  const tooLarge = (c: Context) => (count(c, "invalid"), c.json({ error: `request body too large (limit ${Math.round(maxSize / 1048576)} MB)` }, 413));
-  const streamingLimit = bodyLimit({ maxSize, onError: tooLarge });
-  // A declared Content-Length (without Transfer-Encoding) is checked from the header alone, as
-  // hono's bodyLimit does, but without touching c.req.raw.body: on @hono/node-server that getter
-  // builds a whole web Request and ReadableStream per delivery, and c.req.arrayBuffer() then
-  // reads through them. Measured by bench/webhook.bench.ts. Chunked bodies still go through
-  // bodyLimit, which counts the bytes as they arrive (CVE-2025-59139).
-  const declaredLength = (c: Context): number | undefined => {
-    const length = c.req.header("content-length");
-    const fixed = length !== undefined && /^[0-9]+$/.test(length) && c.req.header("transfer-encoding") === undefined;
-    return fixed ? Number(length) : undefined;
-  };
-  const limit: MiddlewareHandler = (c, next) => {
-    const length = declaredLength(c);
-    if (length !== undefined) return length > maxSize ? Promise.resolve(tooLarge(c)) : next();
-    return streamingLimit(c, next);
-  };
-  // With a checked Content-Length the runtime may hand over the body without copying it (the
-  // node adapter does); a chunked body always goes through bodyLimit's counting stream.
-  const body = async (c: Context): Promise<Uint8Array> => {
-    const direct = deps.readBody && declaredLength(c) !== undefined ? deps.readBody(c.env) : undefined;
-    return direct ? await direct : new Uint8Array(await c.req.arrayBuffer());
+  const rejected = (c: Context, provider: string, reason: string, bodyRead: boolean) => {
+    deps.log.warn("webhook rejected", { request_id: requestIdOf(c), provider, reason });
+    count(c, "unauthorized");
+    // Refused before the body was read: closing spares the sender (and us) the rest of it.
+    return c.json({ error: reason }, 401, bodyRead ? {} : { connection: "close" });
   };
 
-  app.post("/webhook/:provider{github|gitlab|gitea}", limit, async (c) => {
+  app.post("/webhook/:provider{github|gitlab|gitea}", async (c) => {
     const name = c.req.param("provider");
     const [provider, secret] = providers[name];
-    const raw = await body(c);
     const headers = c.req.raw.headers;
-    const verified = provider.verify(raw, headers, secret);
-    if (!verified.ok) {
-      deps.log.warn("webhook rejected", { request_id: requestIdOf(c), provider: name, reason: verified.reason });
-      count(c, "unauthorized");
-      return c.json({ error: verified.reason }, 401);
+    // Unauthenticated senders must not make the bridge hold their bodies: GitLab's token, and a
+    // missing or malformed signature when a secret is set, are judged from the headers.
+    const early = provider.verifyHeaders(headers, secret);
+    if (!early.ok) return rejected(c, name, early.reason, false);
+    const read = await guard.read(c);
+    if (!read.ok) {
+      // Too large or too slow is the sender's fault; "too many bodies at once" (503) is ours.
+      if (read.response.status === 413 || read.response.status === 408) count(c, "invalid");
+      return read.response;
     }
+    const raw = read.body;
+    const verified = provider.verify(raw, headers, secret);
+    if (!verified.ok) return rejected(c, name, verified.reason, true);
     let delivery: ParsedDelivery;
     try {
       delivery = provider.parse(raw, headers);
@@ -78,6 +70,15 @@ export function webhookRoutes(deps: AppDeps): Hono {
     if (delivery.kind === "ignored") {
       count(c, "ignored");
       return c.json({ status: "ignored", reason: delivery.reason });
+    }
+    // A ref git would refuse is answered here, before any matching (a hostile name may be huge),
+    // and with 200: the sender is authentic, and GitLab disables hooks that keep getting 4xx.
+    const refProblem = refFormatProblem(delivery.ref);
+    if (refProblem) {
+      const reason = `ref ${showRef(delivery.ref)} is not a valid git ref name (git check-ref-format): ${refProblem}`;
+      deps.log.info("webhook ignored", { request_id: requestIdOf(c), provider: name, repo_path: delivery.repoPath, reason });
+      count(c, "ignored");
+      return c.json({ status: "ignored", reason });
     }
     const match = matchDelivery(deps.config, delivery);
     if ("ignored" in match) {

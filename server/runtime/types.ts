@@ -15,7 +15,8 @@ export interface Runtime {
   /**
    * The request body straight from the runtime's own request object (the `env` the adapter gave
    * the fetch handler), when that is cheaper than Request.arrayBuffer(); undefined otherwise. Only
-   * for bodies whose Content-Length the caller has checked: it reads without a size limit.
+   * for bodies whose Content-Length the caller has checked: it reads without a size limit. Aborting
+   * `signal` stops the read and closes the connection.
    */
-  readBody?(env: unknown): Promise<Uint8Array> | undefined;
+  readBody?(env: unknown, signal?: AbortSignal): Promise<Uint8Array> | undefined;
 }

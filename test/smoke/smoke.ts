@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { readFile } from "node:fs/promises";
 import { parseConfig } from "../../server/config/load-config.ts";
 import { startBridge } from "../../server/bridge.ts";
+import { createIsomorphicEngine } from "../../server/mirror/git/isomorphic.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -108,6 +109,25 @@ check(`${runtime}: a reconcile sweep mirrors an unannounced push; /status, /metr
     assert.match(page, /<tr data-repo="app" data-state="in_sync">/);
   } finally {
     await bridge.stop(1000);
+    await fx.close();
+  }
+});
+
+check(`${runtime}: the isomorphic engine connects only to the pinned address`, async () => {
+  const fx = await bridgeFixture({});
+  try {
+    await fx.src.commit("pinned");
+    await fx.src.push("main");
+    const port = Number(new URL(fx.source.url).port);
+    // `.invalid` never resolves: only the pin (a lookup the runtime's node:http must honour) reaches the server.
+    const host = "git.pin-test.invalid";
+    const url = fx.source.repoUrl(fx.sourceRepo).replace(/^http:\/\/[^/]+/, `http://${host}:${port}`);
+    const auth = { username: "mirror", password: CANARY_SOURCE };
+    const engine = createIsomorphicEngine();
+    const refs = await engine.listRemote({ url, auth, pin: { host, port, addresses: ["127.0.0.1"] } }, ["refs/heads/*"]);
+    assert.ok(refs.has("refs/heads/main"), JSON.stringify([...refs]));
+    await assert.rejects(engine.listRemote({ url, auth, pin: { host, port, addresses: ["127.0.0.2"] } }, ["refs/heads/*"]));
+  } finally {
     await fx.close();
   }
 });

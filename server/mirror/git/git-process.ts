@@ -2,7 +2,9 @@
 // call, each call in its own process group so a timeout kills git and every helper it started.
 import { spawn } from "node:child_process";
 import { AuthError, BridgeError, RemoteError, TimeoutError } from "../../errors.ts";
-import type { RemoteAuth } from "./types.ts";
+import { processEnv } from "../../runtime/process-env.ts";
+import { inheritedEnv, pinConfig } from "./git-env.ts";
+import type { PinnedAddress, RemoteAuth } from "./types.ts";
 
 export interface GitRun {
   args: string[];
@@ -14,6 +16,10 @@ export interface GitRun {
   okCodes?: number[];
   /** The remote's credential-free URL, named in error messages. */
   url?: string;
+  /** Connect to these checked addresses only (Remote.pin). */
+  pin?: PinnedAddress;
+  /** The environment git's allow-listed variables come from (the engine's; default: the process's). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface GitResult {
@@ -41,15 +47,12 @@ const HARDENING: Array<[string, string]> = [
 const HELPER =
   '!f() { test "$1" = get || exit 0; printf "username=%s\\npassword=%s\\n" "$GIT_BRIDGE_USERNAME" "$GIT_BRIDGE_PASSWORD"; }; f';
 
-export function gitEnv(auth?: RemoteAuth, base: Record<string, string | undefined> = process.env) {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) {
-    // Drop anything that could make git ask someone, or point it at another repository.
-    if (v === undefined || /^(GIT_|SSH_ASKPASS$)/.test(k)) continue;
-    env[k] = v;
-  }
+export function gitEnv(auth: RemoteAuth | undefined, base: Record<string, string | undefined>, pin?: PinnedAddress) {
+  // An allow-list (git-env.ts): no other secret of the bridge, no GIT_* that could point git elsewhere.
+  const env = inheritedEnv(base);
   const config = [...HARDENING];
   if (auth) config.push(["credential.helper", HELPER]);
+  if (pin) config.push(pinConfig(pin));
   config.forEach(([k, v], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = k;
     env[`GIT_CONFIG_VALUE_${i}`] = v;
@@ -69,7 +72,7 @@ export function runGit(run: GitRun): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     if (run.signal?.aborted) return reject(abortError(run));
     const child = spawn("git", run.args, {
-      env: gitEnv(run.auth),
+      env: gitEnv(run.auth, run.env ?? processEnv(), run.pin),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true, // own process group: a kill reaches git-remote-http and pack-objects too
     });

@@ -2,12 +2,14 @@
 // costs about what a hand-written `git fetch` + `git push` costs.
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { classify, runGit } from "./git-process.ts";
+import { classify, type GitRun, runGit as runGitIn } from "./git-process.ts";
 import type { GitEngine, PushRefResult, PushUpdate, RefMap, Remote } from "./types.ts";
 
 const ZERO = "0".repeat(40);
 
-export function createNativeEngine(): GitEngine {
+/** `env`: what git's allow-listed variables (PATH, HOME, locale, proxies) come from. */
+export function createNativeEngine(env?: Record<string, string | undefined>): GitEngine {
+  const runGit = (run: GitRun) => runGitIn({ ...run, env });
   const local = (cacheDir: string, ...args: string[]) => ["--git-dir", cacheDir, ...args];
 
   return {
@@ -27,7 +29,7 @@ export function createNativeEngine(): GitEngine {
       const narrow = patterns.every((p) => p.startsWith("refs/heads/") || p.startsWith("refs/tags/"));
       // --heads/--tags let protocol v2 filter server-side (GitHub advertises every refs/pull/*).
       const args = ["ls-remote", "--refs", ...(narrow ? ["--heads", "--tags"] : []), "--", remote.url];
-      const r = await runGit({ args, auth: remote.auth, signal: opts?.signal, url: remote.url });
+      const r = await runGit({ args, auth: remote.auth, pin: remote.pin, signal: opts?.signal, url: remote.url });
       return filterRefs(parseRefLines(r.stdout), patterns);
     },
 
@@ -51,6 +53,7 @@ export function createNativeEngine(): GitEngine {
               ...patterns.map((p) => `+${p}:${toNamespace(spec.namespace, p)}`),
             ),
             auth: remote.auth,
+        pin: remote.pin,
             signal: opts?.signal,
             url: remote.url,
           });
@@ -128,6 +131,7 @@ export function createNativeEngine(): GitEngine {
       const r = await runGit({
         args: local(view, "push", "--porcelain", "--no-verify", ...leases, "--", remote.url, ...refspecs),
         auth: remote.auth,
+        pin: remote.pin,
         signal: opts?.signal,
         url: remote.url,
         okCodes: [1],

@@ -10,9 +10,10 @@ const createIsomorphicEngine = async () => (await import("./isomorphic.ts")).cre
 export async function selectEngine(
   choice: "native" | "isomorphic" | "auto",
   gitRuns: () => Promise<boolean> = hasGit,
+  env?: Record<string, string | undefined>,
 ): Promise<GitEngine> {
   if (choice === "isomorphic") return createIsomorphicEngine();
-  if (choice === "native" || (await gitRuns())) return createNativeEngine();
+  if (choice === "native" || (await gitRuns())) return createNativeEngine(env);
   return createIsomorphicEngine();
 }
 

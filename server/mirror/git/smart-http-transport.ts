@@ -2,6 +2,7 @@
 // what to do without ever carrying the credentials (they are never put into URLs either).
 import { Buffer } from "node:buffer";
 import { AuthError, BridgeError, RemoteError, TimeoutError, UnsafeInputError } from "../../errors.ts";
+import { pinnedFetch } from "./pinned-fetch.ts";
 import type { Remote } from "./types.ts";
 
 export type FetchFn = typeof globalThis.fetch;
@@ -80,8 +81,10 @@ export async function httpCall(fetchFn: FetchFn, remote: Remote, call: HttpCall)
   if (call.contentType) headers["Content-Type"] = call.contentType;
   checkAborted(call.signal);
 
+  // A pinned remote is reached only at the addresses its policy check saw (pinned-fetch.ts).
+  const transport = remote.pin ? pinnedFetch(remote.pin) : fetchFn;
   const send = () =>
-    fetchFn(base + call.path, { method: call.method, headers, body: call.body, redirect: "manual", signal: call.signal });
+    transport(base + call.path, { method: call.method, headers, body: call.body, redirect: "manual", signal: call.signal });
   let res: Response;
   try {
     res = await send().catch((err) => {

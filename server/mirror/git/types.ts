@@ -13,6 +13,16 @@ export interface Remote {
   /** Credential-free URL, e.g. https://gitlab.example.com/team/app.git */
   url: string;
   auth?: RemoteAuth;
+  /** The addresses the remote policy checked for the URL's host: connect only to these. */
+  pin?: PinnedAddress;
+}
+
+/** A host name and port bound to the addresses that were checked for it (no second DNS lookup). */
+export interface PinnedAddress {
+  /** As in the URL (lower case). */
+  host: string;
+  port: number;
+  addresses: string[];
 }
 
 /** Which remote refs to fetch and where to keep them in the cache. */

@@ -23,6 +23,33 @@ import {
  * form body, so that is what gets checked for them.
  */
 export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult {
+  const pre = signatureHeader(headers, secret);
+  if (!pre.ok || pre.hex === undefined || noSecret(secret)) return pre.ok ? { ok: true } : pre;
+  const { hex, name } = pre;
+  let signed: Uint8Array = raw;
+  if (isFormEncoded(headers)) {
+    const payload = formPayload(raw);
+    if (payload === undefined) return { ok: false, reason: "form-encoded body has no payload field to verify" };
+    signed = new TextEncoder().encode(payload);
+  }
+  if (!hmacSha256Matches(secret, signed, hex)) {
+    return {
+      ok: false,
+      reason: `${name} does not match the body; check that the hook's secret equals the configured Gitea webhook secret`,
+    };
+  }
+  return { ok: true };
+}
+
+/** What the headers alone can prove: with a secret set, a well-formed signature must be present. */
+export function verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult {
+  const r = signatureHeader(headers, secret);
+  return r.ok ? { ok: true } : r;
+}
+
+type HeaderCheck = { ok: true; hex: string; name: string } | { ok: true; hex?: undefined; name?: undefined } | { ok: false; reason: string };
+
+function signatureHeader(headers: HeadersLike, secret: string | undefined): HeaderCheck {
   if (noSecret(secret)) return { ok: true };
   let hex = header(headers, "X-Gitea-Signature");
   let name = "X-Gitea-Signature";
@@ -42,19 +69,7 @@ export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | u
         : "malformed X-Hub-Signature-256 header: expected sha256= followed by 64 hex digits",
     };
   }
-  let signed: Uint8Array = raw;
-  if (isFormEncoded(headers)) {
-    const payload = formPayload(raw);
-    if (payload === undefined) return { ok: false, reason: "form-encoded body has no payload field to verify" };
-    signed = new TextEncoder().encode(payload);
-  }
-  if (!hmacSha256Matches(secret, signed, hex)) {
-    return {
-      ok: false,
-      reason: `${name} does not match the body; check that the hook's secret equals the configured Gitea webhook secret`,
-    };
-  }
-  return { ok: true };
+  return { ok: true, hex, name };
 }
 
 /**

@@ -13,6 +13,24 @@ const SIGNATURE = "X-Hub-Signature-256";
  * signs the raw form body, so the bytes are used exactly as received in both cases.
  */
 export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult {
+  const pre = signatureHeader(headers, secret);
+  if (!pre.ok || pre.hex === undefined || noSecret(secret)) return pre.ok ? { ok: true } : pre;
+  if (!hmacSha256Matches(secret, raw, pre.hex)) {
+    return {
+      ok: false,
+      reason: `${SIGNATURE} does not match the body; check that the hook's secret equals the configured GitHub webhook secret`,
+    };
+  }
+  return { ok: true };
+}
+
+/** What the headers alone can prove: with a secret set, a well-formed signature must be present. */
+export function verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult {
+  const r = signatureHeader(headers, secret);
+  return r.ok ? { ok: true } : r;
+}
+
+function signatureHeader(headers: HeadersLike, secret: string | undefined): ({ ok: true; hex?: string }) | { ok: false; reason: string } {
   if (noSecret(secret)) return { ok: true };
   const sig = header(headers, SIGNATURE);
   if (sig === undefined) {
@@ -27,13 +45,7 @@ export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | u
   if (hex === undefined || !HEX_SHA256.test(hex)) {
     return { ok: false, reason: `malformed ${SIGNATURE} header: expected sha256= followed by 64 hex digits` };
   }
-  if (!hmacSha256Matches(secret, raw, hex)) {
-    return {
-      ok: false,
-      reason: `${SIGNATURE} does not match the body; check that the hook's secret equals the configured GitHub webhook secret`,
-    };
-  }
-  return { ok: true };
+  return { ok: true, hex };
 }
 
 /**

@@ -7,6 +7,11 @@ import { compact, header, hostOf, isZeroId, readJsonObject, requireFullRef, requ
 
 /** `X-Gitlab-Token` must equal the secret; compared by hash so neither content nor length leaks. */
 export function verify(_raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult {
+  return verifyHeaders(headers, secret);
+}
+
+/** The whole check: GitLab's token is a header, so no body byte is needed (or read) to refuse. */
+export function verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult {
   if (noSecret(secret)) return { ok: true };
   const token = header(headers, "X-Gitlab-Token");
   if (token === undefined) return { ok: false, reason: "missing X-Gitlab-Token header" };

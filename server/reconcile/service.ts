@@ -8,7 +8,7 @@ import type { ListRemote } from "../mirror/status.ts";
 import { buildDivergedMessage } from "../notify/diverged-message.ts";
 import { notificationTargets } from "../notify/route-notification.ts";
 import { createSlackNotifier } from "../notify/slack-sender.ts";
-import type { Service } from "../lifecycle/service.ts";
+import type { Service, ServiceHealth } from "../lifecycle/service.ts";
 import { divergenceTracker } from "./divergence.ts";
 import { cronSchedule } from "./schedule.ts";
 import { sweep } from "./sweep.ts";
@@ -37,7 +37,8 @@ export interface ReconcileOptions {
 export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): ReconcileService {
   const { config, log, clock, timers } = deps;
   const settings = config.reconcile;
-  const schedule = cronSchedule(settings.schedule, settings.timezone);
+  // Read only when the schedule runs: a disabled one may hold anything (tick() still works).
+  const schedule = settings.enabled ? cronSchedule(settings.schedule, settings.timezone) : undefined;
   const divergence = divergenceTracker();
   const slack = createSlackNotifier({ fetch: deps.fetch, log, redact: deps.redact, slackApiUrl: opts.slackApiUrl });
   const stats: SweepStats = { completed: 0, skipped: 0, running: false };
@@ -51,7 +52,7 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
   const arm = () => {
     if (stopped) return;
     const now = clock.now();
-    const due = schedule.nextAfter(now);
+    const due = schedule!.nextAfter(now);
     const wait = Math.min(MAX_TIMER_MS, Math.max(1, due.getTime() - now.getTime()));
     timer = timers.setTimeout(() => {
       if (clock.now().getTime() < due.getTime() - 5) return arm(); // woke early (long waits): wait on
@@ -120,6 +121,18 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
     return true;
   };
 
+  const health = (): ServiceHealth => {
+    if (lastError) return { ok: false, detail: `last sweep failed: ${lastError}` };
+    const last = stats.last;
+    const next = schedule!.nextAfter(clock.now()).toISOString();
+    return {
+      ok: true,
+      detail: last
+        ? `last sweep ${last.started_at}: ${last.repos} repos, ${last.drifted} drifted, ${last.queued} queued, ${last.failed} unreadable; next ${next}`
+        : `no sweep yet; next ${next}`,
+    };
+  };
+
   return {
     name: "reconcile",
     start() {
@@ -136,18 +149,9 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
       await Promise.race([current, new Promise<void>((r) => (t = timers.setTimeout(r, deadlineMs)))]);
       timers.clearTimeout(t);
     },
-    health() {
-      if (!settings.enabled) return { ok: true, detail: "disabled (reconcile.enabled: false)" };
-      if (lastError) return { ok: false, detail: `last sweep failed: ${lastError}` };
-      const last = stats.last;
-      const next = schedule.nextAfter(clock.now()).toISOString();
-      return {
-        ok: true,
-        detail: last
-          ? `last sweep ${last.started_at}: ${last.repos} repos, ${last.drifted} drifted, ${last.queued} queued, ${last.failed} unreadable; next ${next}`
-          : `no sweep yet; next ${next}`,
-      };
-    },
+    // Only a running schedule has something to say in /ready (a disabled one keeps /ready's
+    // documented body exactly).
+    ...(settings.enabled ? { health } : {}),
     tick,
     stats: () => ({ ...stats }),
   };

@@ -143,7 +143,7 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
       stopped = true;
       timers.clearTimeout(timer);
       if (!current) return;
-      // Comparing is read-only: stopping mid-sweep loses nothing, the next start sweeps again.
+      // Comparing is read-only: stopping mid-sweep loses nothing; the first tick after a restart compares again.
       abort?.abort(new Error("the bridge is stopping"));
       let t: unknown;
       await Promise.race([current, new Promise<void>((r) => (t = timers.setTimeout(r, deadlineMs)))]);

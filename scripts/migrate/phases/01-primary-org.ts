@@ -41,8 +41,9 @@ export const primaryOrg: PhaseDef = {
   async teardown(ctx) {
     const gitea = await ctx.gitea();
     await removeCreated(ctx, async (r) => {
-      if (r.kind === "org") await gitea.deleteOrg(r.id);
-    });
+      await gitea.deleteOrg(r.id);
+    }, ["org"]);
+    // The token last: the org was deleted with it.
     await removeToken(ctx, "primary");
   },
 };

@@ -75,8 +75,9 @@ export async function ensure<T>(
 }
 
 /** Removes created resources newest first; each is dropped from the state once it is gone. */
-export async function removeCreated(ctx: PhaseContext, remove: (r: Resource) => Promise<void>): Promise<void> {
+export async function removeCreated(ctx: PhaseContext, remove: (r: Resource) => Promise<void>, kinds?: string[]): Promise<void> {
   for (const r of [...ctx.phase.created].reverse()) {
+    if (kinds && !kinds.includes(r.kind)) continue;
     ctx.progress(`removing ${r.kind} ${r.id} (${r.server})`);
     await remove(r);
     ctx.phase.created = ctx.phase.created.filter((x) => x !== r);

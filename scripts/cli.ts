@@ -6,6 +6,8 @@ import { syncCommand } from "./commands/sync.ts";
 import { statusCommand } from "./commands/status.ts";
 import { configCheckCommand } from "./commands/config-check.ts";
 import { hooksCommand } from "./commands/hooks.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { readLine } from "./commands/read-line.ts";
 import type { CliIo } from "./commands/io.ts";
 
 const USAGE = `usage: git-bridge <command> [options]
@@ -18,6 +20,8 @@ const USAGE = `usage: git-bridge <command> [options]
   hooks uninstall <bare-repo-dir>
   hooks status <bare-repo-dir> [--json]
   hooks drain [--env-file PATH] [--json]
+  migrate plan|run|check|teardown [preflight|1..9|all] [--config migration.yaml] [--yes] [--json]
+  migrate status [--config migration.yaml] [--json]
   serve
 
 Every command takes --config PATH (or CONFIG_PATH).`;
@@ -32,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
     return configCheckCommand(args.slice(1), io);
   },
   hooks: hooksCommand,
+  migrate: migrateCommand,
   serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
 };
 
@@ -42,6 +47,7 @@ export function defaultIo(): CliIo {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     secrets: [],
+    readLine,
   };
 }
 

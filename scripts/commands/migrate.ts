@@ -10,6 +10,7 @@ import {
   type MigrationContext,
   migrationStatus,
   PHASES,
+  withMigrationLock,
   planPhase,
   runPhase,
   selectPhases,
@@ -71,12 +72,14 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
       say("not run\n");
       return 1;
     }
-    const results = [];
-    for (const p of phases) {
-      say(`phase ${p.id}: ${p.title}\n`);
-      results.push({ id: p.id, status: await runPhase(ctx, p, progress) });
-      say(`phase ${p.id}: ${results.at(-1)!.status}\n`);
-    }
+    const results: { id: string; status: string }[] = [];
+    await withMigrationLock(ctx, async () => {
+      for (const p of phases) {
+        say(`phase ${p.id}: ${p.title}\n`);
+        results.push({ id: p.id, status: await runPhase(ctx, p, progress) });
+        say(`phase ${p.id}: ${results.at(-1)!.status}\n`);
+      }
+    });
     if (json) io.stdout(`${JSON.stringify({ phases: results })}\n`);
     return 0;
   }
@@ -90,11 +93,13 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
       return 1;
     }
   }
-  const results = [];
-  for (const p of ordered) {
-    say(`tearing down phase ${p.id}: ${p.title}\n`);
-    results.push({ id: p.id, status: await teardownPhase(ctx, p, progress) });
-  }
+  const results: { id: string; status: string }[] = [];
+  await withMigrationLock(ctx, async () => {
+    for (const p of ordered) {
+      say(`tearing down phase ${p.id}: ${p.title}\n`);
+      results.push({ id: p.id, status: await teardownPhase(ctx, p, progress) });
+    }
+  });
   if (json) io.stdout(`${JSON.stringify({ phases: results })}\n`);
   return 0;
 }

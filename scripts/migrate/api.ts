@@ -2,7 +2,8 @@
 // Slack approval flow too: load once, then plan/run/check/teardown a phase, or read the status.
 // Phases are gated: a phase runs once every earlier one is done (or skipped); a phase is torn down
 // once no later one still holds anything to undo.
-import { ConfigError, UsageError } from "../../server/errors.ts";
+import { BusyError, ConfigError, UsageError } from "../../server/errors.ts";
+import { withRepoLock } from "../../server/mirror/lock.ts";
 import type { Env } from "../../server/config/expand-env.ts";
 import { readMigration } from "./config.ts";
 import { type MigrationContext, type MigrationDeps, openContext } from "./context.ts";
@@ -21,6 +22,23 @@ export interface ProgressOptions {
 
 export async function loadMigration(path: string, opts: { env: Env; cwd: string; deps: MigrationDeps }): Promise<MigrationContext> {
   return openContext(await readMigration(path, opts.env, opts.cwd), opts.deps);
+}
+
+/**
+ * Runs fn holding WORK_DIR/locks/migration.lock, with the state re-read once it is held: two
+ * runs (CLI and Slack, say) must not interleave their writes to one state file.
+ */
+export async function withMigrationLock<T>(ctx: MigrationContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    // 12s: a lock left by a killed run goes stale after 10s without a touch and is taken over.
+    return await withRepoLock(ctx.config.workDir, "migration", 12_000, async () => {
+      await ctx.store.reload();
+      return fn();
+    });
+  } catch (err) {
+    if (err instanceof BusyError) throw new BusyError(`another migrate run or teardown is in progress (${ctx.config.workDir}/locks/migration.lock); try again when it finishes`);
+    throw err;
+  }
 }
 
 /** "all" or one phase: "preflight" (or "0") and "1" … "9". */

@@ -69,6 +69,11 @@ export class StateStore {
     return new StateStore(path, state);
   }
 
+  /** Re-reads the file (after taking the migration lock, another process may have written it). */
+  async reload(): Promise<void> {
+    this.state = (await StateStore.open(dirname(this.path), this.state.org)).state;
+  }
+
   phase(id: string): PhaseState {
     return this.state.phases[id] ??= emptyPhase();
   }

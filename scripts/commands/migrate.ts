@@ -30,8 +30,6 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   if (!action || !ACTIONS.includes(action)) throw new UsageError(`migrate needs one of ${ACTIONS.join(", ")}`);
   if (extra.length || (action === "status" && which)) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0] ?? which)}`);
   const json = !!values.json;
-  // Progress goes to stderr with --json so stdout stays one JSON document.
-  const say = json ? io.stderr : io.stdout;
   const ctx = await loadMigration(values.config as string ?? io.env.MIGRATION_CONFIG ?? "migration.yaml", {
     env: io.env,
     cwd: io.cwd,
@@ -46,6 +44,25 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   });
   io.secrets.push(...ctx.config.secretValues);
   for (const w of ctx.config.warnings) io.stderr(`warning: ${w}\n`);
+  try {
+    return await migrateAction(ctx, action, which, { yes: !!values.yes, json }, io);
+  } catch (err) {
+    // Tokens created during this run are known to the context, not to the CLI's redaction list.
+    if (err instanceof Error) err.message = ctx.redact(err.message);
+    throw err;
+  }
+}
+
+async function migrateAction(
+  ctx: MigrationContext,
+  action: string,
+  which: string | undefined,
+  values: { yes: boolean; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const json = values.json;
+  // Progress goes to stderr with --json so stdout stays one JSON document.
+  const say = json ? io.stderr : io.stdout;
   const progress = { onProgress: (m: string) => say(`  … ${m}\n`) };
 
   if (action === "status") {

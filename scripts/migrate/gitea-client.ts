@@ -68,7 +68,10 @@ export class GiteaClient {
   deleteToken = async (user: string, idOrName: string, authorization: string) =>
     void await this.api.request("DELETE", `/users/${enc(user)}/tokens/${enc(idOrName)}`, { authorization, accept: [404] });
 
-  findOrg = (org: string) => this.api.find<GiteaOrg>(`/orgs/${enc(org)}`);
+  findOrg = async (org: string, authorization?: string) => {
+    const res = await this.api.request<GiteaOrg>("GET", `/orgs/${enc(org)}`, { accept: [404], authorization });
+    return res.status === 404 ? undefined : res.data;
+  };
   createOrg = async (org: string) =>
     (await this.api.request<GiteaOrg>("POST", "/orgs", { body: { username: org, full_name: org, visibility: "public" } })).data;
   deleteOrg = async (org: string) => void await this.api.request("DELETE", `/orgs/${enc(org)}`, { accept: [404] });

@@ -9,8 +9,9 @@ export const primaryOrg: PhaseDef = {
   async plan(ctx) {
     const items = [await planToken(ctx, "primary")];
     const org = ctx.config.org;
-    // Without a token yet the org cannot be looked up; phase 1 will create the token first.
-    const exists = await ctx.gitea().then((g) => g.findOrg(org), () => undefined);
+    // Before the token exists, the org is looked up with the admin password.
+    const hasToken = await ctx.gitea().then(() => true, () => false);
+    const exists = hasToken ? await (await ctx.gitea()).findOrg(org) : await ctx.giteaNoToken("primary").findOrg(org, ctx.adminBasic("primary"));
     items.push(planEnsure(ctx, { kind: "org", server: "primary", id: org }, exists !== undefined, `organisation ${org}`));
     return items;
   },

@@ -2,7 +2,7 @@
 // git-bridge migrate status --config migration.yaml [--json]
 // run and teardown show their plan and ask first unless --yes; teardown asks for the org name.
 import { setTimeout as delay } from "node:timers/promises";
-import { UsageError } from "../../server/errors.ts";
+import { ConfigError, UsageError } from "../../server/errors.ts";
 import { systemResolveHost } from "../../server/mirror/remote-policy.ts";
 import {
   checkPhase,
@@ -10,6 +10,8 @@ import {
   type MigrationContext,
   migrationStatus,
   PHASES,
+  runBlocker,
+  teardownBlocker,
   withMigrationLock,
   planPhase,
   runPhase,
@@ -83,6 +85,9 @@ async function migrateAction(
     return results.some((r) => r.checks.some((c) => c.status === "failed")) ? 1 : 0;
   }
   if (action === "run") {
+    // Refuse before showing a plan and asking, when the first phase is not allowed to run yet.
+    const blocked = runBlocker(ctx, phases[0]);
+    if (blocked) throw new ConfigError(blocked);
     const shown = await planAll(ctx, phases);
     say(shown.map((p) => formatPlan(p.id, p.title, p.plan)).join("\n"));
     if (!values.yes && !await confirm(io, `\nRun ${phases.length === 1 ? `phase ${phases[0].id}` : "these phases"} against ${ctx.config.gitea.url}? [y/N] `, (a) => /^y(es)?$/i.test(a))) {
@@ -102,6 +107,8 @@ async function migrateAction(
   }
   // teardown: newest phase first
   const ordered = [...phases].sort((a, b) => PHASES.indexOf(b) - PHASES.indexOf(a));
+  const blocked = teardownBlocker(ctx, ordered[0]);
+  if (blocked) throw new ConfigError(blocked);
   say(ordered.map((p) => formatPlan(p.id, `${p.title} (teardown)`, teardownPlan(ctx, p))).join("\n"));
   if (!values.yes) {
     const ok = await confirm(io, `\nThis undoes the changes above. Type the organisation name (${ctx.config.org}) to confirm: `, (a) => a === ctx.config.org);

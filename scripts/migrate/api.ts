@@ -78,14 +78,26 @@ export function teardownPlan(ctx: MigrationContext, phase: PhaseDef): PlanItem[]
   ];
 }
 
-export async function runPhase(ctx: MigrationContext, phase: PhaseDef, opts: ProgressOptions = {}): Promise<PhaseStatus> {
-  const index = PHASES.indexOf(phase);
-  for (const earlier of PHASES.slice(0, index)) {
+/** Why `phase` cannot run yet (an earlier phase not done), or undefined when it can. */
+export function runBlocker(ctx: MigrationContext, phase: PhaseDef): string | undefined {
+  for (const earlier of PHASES.slice(0, PHASES.indexOf(phase))) {
     const status = ctx.store.state.phases[earlier.id]?.status ?? "pending";
     if (status !== "done" && status !== "skipped") {
-      throw new ConfigError(`phase ${phase.id} needs phase ${earlier.id} (${earlier.title}) done first; it is ${status}: run \`git-bridge migrate run ${earlier.id}\``);
+      return `phase ${phase.id} needs phase ${earlier.id} (${earlier.title}) done first; it is ${status}: run \`git-bridge migrate run ${earlier.id}\``;
     }
   }
+  return undefined;
+}
+
+/** Why `phase` cannot be torn down yet (a later phase still holds changes), or undefined. */
+export function teardownBlocker(ctx: MigrationContext, phase: PhaseDef): string | undefined {
+  const later = PHASES.slice(PHASES.indexOf(phase) + 1).find((p) => holdsWork(ctx.store.state.phases[p.id]));
+  return later && `phase ${later.id} (${later.title}) still holds changes: tear it down first (teardown goes in reverse order)`;
+}
+
+export async function runPhase(ctx: MigrationContext, phase: PhaseDef, opts: ProgressOptions = {}): Promise<PhaseStatus> {
+  const blocked = runBlocker(ctx, phase);
+  if (blocked) throw new ConfigError(blocked);
   const pctx = phaseContext(ctx, phase, opts);
   const reason = skipReason(ctx, phase);
   if (reason) {
@@ -117,12 +129,8 @@ export async function checkPhase(ctx: MigrationContext, phase: PhaseDef): Promis
 }
 
 export async function teardownPhase(ctx: MigrationContext, phase: PhaseDef, opts: ProgressOptions = {}): Promise<PhaseStatus> {
-  const index = PHASES.indexOf(phase);
-  for (const later of PHASES.slice(index + 1)) {
-    if (holdsWork(ctx.store.state.phases[later.id])) {
-      throw new ConfigError(`phase ${later.id} (${later.title}) still holds changes: tear it down first (teardown goes in reverse order)`);
-    }
-  }
+  const blocked = teardownBlocker(ctx, phase);
+  if (blocked) throw new ConfigError(blocked);
   const pctx = phaseContext(ctx, phase, opts);
   if (pctx.phase.status === "pending" && !holdsWork(pctx.phase)) return "pending";
   try {

@@ -26,7 +26,7 @@ export const pushMirrors: PhaseDef = {
       const url = await githubUrl(ctx, repo);
       items.push(planEnsure(ctx, { kind: "push-mirror", server: "primary", id: `${ctx.config.org}/${repo}` }, !!await findMirror(ctx, repo, url), `push mirror ${ctx.config.org}/${repo} → ${url}`));
       const perms = await ctx.github.actionsPermissions(ctx.config.github.owner, repo);
-      items.push(perms.enabled ? { action: "update", target: `GitHub Actions on ${ctx.config.github.owner}/${repo}`, detail: "disable (state snapshotted)" } : { action: "keep", target: `GitHub Actions on ${ctx.config.github.owner}/${repo}`, detail: "already disabled" });
+      items.push(perms.enabled ? { action: "update", target: `GitHub Actions on ${ctx.config.github.owner}/${repo}`, detail: "disable; state snapshotted first" } : { action: "keep", target: `GitHub Actions on ${ctx.config.github.owner}/${repo}`, detail: "already disabled" });
     }
     return items;
   },

@@ -35,9 +35,9 @@ export const githubMirrorMarks: PhaseDef = {
     for (const repo of ctx.config.repos) {
       const r = await ctx.github.findRepo(owner, repo);
       const marked = (r?.description ?? "").startsWith(MARK);
-      items.push({ action: marked ? "keep" : "update", target: `${owner}/${repo} settings`, detail: marked ? "already marked as a mirror" : "description, homepage, wiki off, projects off (snapshotted)" });
+      items.push({ action: marked ? "keep" : "update", target: `${owner}/${repo} settings`, detail: marked ? "already marked as a mirror" : "description, homepage, wiki off, projects off; snapshotted first" });
       const pages = await ctx.github.findPages(owner, repo);
-      items.push({ action: pages ? "delete" : "keep", target: `${owner}/${repo} Pages`, detail: pages ? "disable (snapshotted)" : "not enabled" });
+      items.push({ action: pages ? "delete" : "keep", target: `${owner}/${repo} Pages`, detail: pages ? "disable; snapshotted first" : "not enabled" });
     }
     return items;
   },

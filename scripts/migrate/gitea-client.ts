@@ -38,7 +38,8 @@ const repoPath = (owner: string, repo: string) => `/repos/${enc(owner)}/${enc(re
 export const TOKEN_SCOPES = ["write:admin", "write:organization", "write:repository", "write:user"];
 
 export function basicAuth(user: string, password: string): string {
-  return `Basic ${btoa(unescape(encodeURIComponent(`${user}:${password}`)))}`;
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }
 
 export class GiteaClient {

@@ -2,6 +2,7 @@
 // exactly that), what it adopted (left alone), and the snapshots teardown restores. Written after
 // every step, atomically (temp file + fsync + rename), so a kill mid-write leaves the old or the
 // new file, never half of one. Secrets are never stored here (see secrets.ts).
+import { randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../../server/errors.ts";
@@ -86,7 +87,7 @@ export class StateStore {
 /** Writes `text` to a temp file beside `path`, syncs it, then renames it over `path`. */
 export async function writeFileAtomic(path: string, text: string, mode: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = `${path}.${randomUUID()}.tmp`;
   const fh = await open(tmp, "wx", mode);
   try {
     await fh.writeFile(text);

@@ -43,14 +43,27 @@ test("list() pages on x-total-count when a server sends no Link header", async (
   assert.deepEqual(seen, ["?page=1&limit=50", "?page=2&limit=50", "?page=3&limit=50"]);
 });
 
-test("list() refuses a Link that points to another origin (the token would follow it)", async () => {
+test("list() never sends the token to a Link on another origin: it takes the page number, or refuses", async () => {
+  const hosts: string[] = [];
   const client = new ApiClient({
     name: "Gitea",
     baseUrl: "https://g.test/api/v1",
     authorization: "token CANARY-token-xyz",
-    deps: deps(async () => json([1], { link: '<https://evil.test/api/v1/x?page=2>; rel="next"' })),
+    deps: deps(async (url) => {
+      const u = new URL(String(url));
+      hosts.push(`${u.host}${u.pathname}?${u.searchParams.get("page")}`);
+      // Like a Gitea whose ROOT_URL is not the internal URL the toolkit talks to.
+      return u.searchParams.get("page") === "1" ? json([1], { link: '<https://public.test/api/v1/x?page=2&limit=50>; rel="next"' }) : json([2]);
+    }),
   });
-  await assert.rejects(client.list("/x"), /pagination Link points to https:\/\/evil\.test, not https:\/\/g\.test; refusing to send the token there/);
+  assert.deepEqual(await client.list("/x"), [1, 2]);
+  assert.deepEqual(hosts, ["g.test/api/v1/x?1", "g.test/api/v1/x?2"]);
+  const cursor = new ApiClient({
+    name: "GitHub",
+    baseUrl: "https://api.test",
+    deps: deps(async () => json([1], { link: '<https://evil.test/x?after=abc>; rel="next"' })),
+  });
+  await assert.rejects(cursor.list("/x"), /pagination Link points to https:\/\/evil\.test\/x, not https:\/\/api\.test\/x; refusing to send the token there/);
 });
 
 test("a POST is not resent after a 5xx (it may have created the resource); a GET is", async () => {

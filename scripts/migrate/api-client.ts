@@ -107,11 +107,16 @@ export class ApiClient {
     const next = linkNext(res.headers.get("link"));
     if (next) {
       const url = new URL(next, current);
-      // The token goes with every page: never follow a Link to another server.
-      if (url.origin !== current.origin) {
-        throw new RemoteError(`${this.name}: pagination Link points to ${url.origin}, not ${current.origin}; refusing to send the token there`);
+      if (url.origin === current.origin && url.pathname === current.pathname) return url;
+      // Gitea writes Link from its ROOT_URL, which differs from the internal URL the toolkit may
+      // use; the token must never follow a Link elsewhere, so only its page number is taken.
+      const page = url.searchParams.get(pageParam);
+      if (page === null) {
+        throw new RemoteError(`${this.name}: pagination Link points to ${url.origin}${url.pathname}, not ${current.origin}${current.pathname}; refusing to send the token there`);
       }
-      return url;
+      const same = new URL(current);
+      same.searchParams.set(pageParam, page);
+      return same;
     }
     const total = Number(res.headers.get("x-total-count"));
     if (Number.isFinite(total) && seen < total && res.data.length > 0) {

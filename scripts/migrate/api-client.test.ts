@@ -85,3 +85,15 @@ test("a rate-limit reset further away than maxWaitMs fails and says when to resu
   });
   await assert.rejects(client.request("GET", "/user"), /GitHub rate limit: the limit resets at .*run the same command again after that/);
 });
+
+test("a redirect is reported, not followed (the token would go with it)", async () => {
+  let calls = 0;
+  const client = new ApiClient({
+    name: "Gitea",
+    baseUrl: "https://g.test/api/v1",
+    authorization: "token CANARY-token-xyz",
+    deps: deps(async () => (calls++, new Response(null, { status: 301, headers: { location: "https://g.test/api/v1/repos/acme/renamed" } }))),
+  });
+  await assert.rejects(client.find("/repos/acme/app"), /Gitea answered 301 to GET \/api\/v1\/repos\/acme\/app, redirecting to https:\/\/g\.test\/api\/v1\/repos\/acme\/renamed: a renamed resource, or a wrong URL/);
+  assert.equal(calls, 1);
+});

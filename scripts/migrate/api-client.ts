@@ -174,6 +174,14 @@ export class ApiClient {
         continue;
       }
       const data = await readBody(res);
+      // Redirects are not followed (the token would go with them): Gitea answers 301 for a renamed
+      // repo, and a wrong base URL often redirects to a login page.
+      if (res.status >= 300 && res.status < 400 && !opts.accept?.includes(res.status)) {
+        throw new ApiError(
+          `${this.name} answered ${res.status} to ${where}, redirecting to ${res.headers.get("location") ?? "(no location)"}: a renamed resource, or a wrong URL in migration.yaml; not followed`,
+          res.status,
+        );
+      }
       if (res.status < 400 || opts.accept?.includes(res.status)) {
         return { status: res.status, data: data as T, headers: res.headers };
       }

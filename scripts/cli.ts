@@ -6,7 +6,6 @@ import { syncCommand } from "./commands/sync.ts";
 import { statusCommand } from "./commands/status.ts";
 import { configCheckCommand } from "./commands/config-check.ts";
 import { hooksCommand } from "./commands/hooks.ts";
-import { migrateCommand } from "./commands/migrate.ts";
 import { readLine } from "./commands/read-line.ts";
 import type { CliIo } from "./commands/io.ts";
 
@@ -36,7 +35,8 @@ const COMMANDS: Record<string, Command> = {
     return configCheckCommand(args.slice(1), io);
   },
   hooks: hooksCommand,
-  migrate: migrateCommand,
+  // Loaded on use: the migration toolkit is not needed by the other commands' start-up.
+  migrate: async (args, io) => (await import("./commands/migrate.ts")).migrateCommand(args, io),
   serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
 };
 

@@ -80,3 +80,23 @@ test("preflight names every missing GitHub repo and a wrong admin password, and 
   assert.deepEqual(w.snapshot(), before);
   await assert.rejects(runPhase(ctx, PHASES[1]), /phase 1 needs phase preflight .* done first; it is failed/);
 });
+
+test("an empty repo of the same name that the toolkit did not create stops phase 4 with a remedy, and is kept", async (t) => {
+  const w = await startMigrationWorld();
+  t.after(() => w.close());
+  const ctx = await open(w);
+  for (const p of PHASES.slice(0, 4)) await runPhase(ctx, p);
+  w.primary.world.repos["acme/lib"] = {
+    id: 9, owner: "acme", name: "lib", empty: true, mirror: false, default_branch: "main", description: "",
+    files: {}, commits: 0, push_mirrors: [], branch_protections: {}, pending_polls: 0,
+  };
+  await assert.rejects(runPhase(ctx, PHASES[4]), /acme\/lib already exists on Gitea, empty, and this toolkit did not create it: delete it \(or push to it\)/);
+  for (const p of [...PHASES].reverse().slice(0, 8)) await teardownPhase(ctx, p);
+  assert.deepEqual(Object.keys(w.primary.world.repos), ["acme/lib"], "the repo it did not create is left alone");
+  // The org the toolkit created still holds that repo: teardown says what to do instead of a bare 422.
+  await assert.rejects(teardownPhase(ctx, PHASES[1]), /organisation acme still owns repositories this toolkit did not create; move or delete them in Gitea, then tear phase 1 down again/);
+  delete w.primary.world.repos["acme/lib"];
+  await teardownPhase(ctx, PHASES[1]);
+  assert.deepEqual(w.primary.world.orgs, {});
+  assert.deepEqual(w.primary.world.tokens, []);
+});

@@ -1,4 +1,6 @@
 // Phase 1: the primary Gitea's admin token and the organisation (and whether Actions is on).
+import { BridgeError } from "../../../server/errors.ts";
+import { ApiError } from "../api-client.ts";
 import type { CheckItem, PhaseDef } from "./phase.ts";
 import { ensure, planEnsure, removeCreated } from "./phase.ts";
 import { ensureToken, planToken, removeToken } from "./admin-token.ts";
@@ -42,7 +44,16 @@ export const primaryOrg: PhaseDef = {
   async teardown(ctx) {
     const gitea = await ctx.gitea();
     await removeCreated(ctx, async (r) => {
-      await gitea.deleteOrg(r.id);
+      try {
+        await gitea.deleteOrg(r.id);
+      } catch (err) {
+        // Gitea refuses to delete an org that still owns repos: here, repos the toolkit did not
+        // create (its own went with phase 4's teardown). Those are not ours to delete.
+        if (err instanceof ApiError && (err.status === 422 || err.status === 409)) {
+          throw new BridgeError("org-not-empty", `organisation ${r.id} still owns repositories this toolkit did not create; move or delete them in Gitea, then tear phase 1 down again`);
+        }
+        throw err;
+      }
     }, ["org"]);
     // The token last: the org was deleted with it.
     await removeToken(ctx, "primary");

@@ -48,7 +48,7 @@ export const importRepos: PhaseDef = {
     await eachWithProgress(ctx, config.repos, "importing", "repos", async (repo) => {
       const source = await github.findRepo(config.github.owner, repo);
       if (!source) throw new BridgeError("missing", `GitHub repo ${config.github.owner}/${repo} not found; check repos: in ${config.path}`);
-      await ensure(ctx, { kind: "repo", server: "primary", id: `${config.org}/${repo}` }, () => gitea.findRepo(config.org, repo), () =>
+      const r = await ensure(ctx, { kind: "repo", server: "primary", id: `${config.org}/${repo}` }, () => gitea.findRepo(config.org, repo), () =>
         gitea.migrate({
           clone_addr: source.clone_url ?? `https://github.com/${config.github.owner}/${repo}.git`,
           auth_token: config.github.token,
@@ -61,6 +61,9 @@ export const importRepos: PhaseDef = {
           milestones: false,
           wiki: false,
         }));
+      if (r.outcome === "adopted" && r.value.empty) {
+        throw new BridgeError("adopted-empty", `${config.org}/${repo} already exists on Gitea, empty, and this toolkit did not create it: delete it (or push to it), then run phase 4 again`);
+      }
       await waitImported(ctx, gitea, config.org, repo);
     });
     if (!config.backup) {
@@ -73,7 +76,7 @@ export const importRepos: PhaseDef = {
     await eachWithProgress(ctx, config.repos, "mirroring", "repos on the backup", async (repo) => {
       const primary = await gitea.findRepo(config.org, repo);
       if (!primary) throw new BridgeError("missing", `${config.org}/${repo} vanished from the primary Gitea; run phase 4 again`);
-      await ensure(ctx, { kind: "repo", server: "backup", id: `${owner}/${repo}` }, () => backup.findRepo(owner, repo), () =>
+      const m = await ensure(ctx, { kind: "repo", server: "backup", id: `${owner}/${repo}` }, () => backup.findRepo(owner, repo), () =>
         backup.migrate({
           clone_addr: primary.clone_url ?? `${config.gitea.url.replace(/\/+$/, "")}/${config.org}/${repo}.git`,
           auth_username: config.gitea.admin_user,
@@ -83,6 +86,9 @@ export const importRepos: PhaseDef = {
           mirror: true,
           mirror_interval: config.mirror_interval,
         }));
+      if (m.outcome === "adopted" && (m.value.empty || !m.value.mirror)) {
+        throw new BridgeError("adopted-not-mirror", `${owner}/${repo} already exists on the backup Gitea and is not a pull mirror this toolkit made: rename or delete it, then run phase 4 again`);
+      }
       await waitImported(ctx, backup, owner, repo);
     });
   },

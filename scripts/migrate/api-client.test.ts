@@ -97,3 +97,17 @@ test("a redirect is reported, not followed (the token would go with it)", async 
   await assert.rejects(client.find("/repos/acme/app"), /Gitea answered 301 to GET \/api\/v1\/repos\/acme\/app, redirecting to https:\/\/g\.test\/api\/v1\/repos\/acme\/renamed: a renamed resource, or a wrong URL/);
   assert.equal(calls, 1);
 });
+
+test("a server that stops answering times out; a GET is retried, then the error names the server", async (t) => {
+  let calls = 0;
+  const hang: typeof fetch = (_url, init) => {
+    calls++;
+    return new Promise((_resolve, reject) => init!.signal!.addEventListener("abort", () => reject(init!.signal!.reason)));
+  };
+  const client = new ApiClient({ name: "Gitea", baseUrl: "https://g.test", timeoutMs: 20, maxRetries: 2, deps: deps(hang) });
+  // AbortSignal.timeout's timer does not hold the event loop open (a real socket would).
+  const keepAlive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(keepAlive));
+  await assert.rejects(client.request("GET", "/version"), /Gitea unreachable \(GET \/version\): .*timeout|Gitea unreachable \(GET \/version\): .*aborted/i);
+  assert.equal(calls, 3);
+});

@@ -24,6 +24,8 @@ export interface ClientOptions {
   maxRetries?: number;
   /** The longest rate-limit wait accepted; past it the call fails saying when to resume. */
   maxWaitMs?: number;
+  /** Per request, body included (default 60 s): a server that stops answering must not hang a phase. */
+  timeoutMs?: number;
   /** Query names for pagination: Gitea uses page/limit, GitHub page/per_page. */
   pageParam?: string;
   limitParam?: string;
@@ -144,6 +146,7 @@ export class ApiClient {
           headers,
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
           redirect: "manual",
+          signal: AbortSignal.timeout(this.#o.timeoutMs ?? 60_000),
         });
       } catch (err) {
         if (!IDEMPOTENT.has(method) || attempt >= maxRetries) {

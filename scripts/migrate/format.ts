@@ -19,7 +19,9 @@ export function formatStatusTable(org: string, stateFile: string, phases: PhaseS
   const rows = phases.map((p) =>
     `  ${p.id.padEnd(9)} ${p.status.padEnd(9)} ${p.title}${p.created ? `  [${p.created} created]` : ""}${p.adopted ? `  [${p.adopted} adopted]` : ""}${
       p.snapshots ? `  [${p.snapshots} snapshots]` : ""
-    }${p.error ? `\n            error: ${p.error.split("\n")[0]}` : ""}`
+    }${p.error ? `\n            error: ${p.error.split("\n").slice(0, 4).map((l) => l.trim()).join("\n              ")}` : ""}${
+      p.status === "running" ? "\n            (running now, or interrupted: `migrate run` resumes it)" : ""
+    }`
   );
   return `migration of ${org} (${stateFile})\n${rows.join("\n")}\n`;
 }

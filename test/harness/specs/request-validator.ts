@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
-type Json = any; // deno-lint-ignore no-explicit-any -- spec documents are untyped JSON
+// Spec documents are untyped JSON, walked by key.
+type Json = any;
 
 interface Param {
   name: string;

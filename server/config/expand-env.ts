@@ -83,8 +83,11 @@ export interface ExpandResult {
   substitutions: Array<[string, string]>;
 }
 
-/** Expands every string value of the tree (mapping keys are refused earlier, in positions.ts). */
-export function expandTree(root: PlainMap, positions: Positions, env: Env): ExpandResult {
+/**
+ * Expands every string value of the tree (mapping keys are refused earlier, in positions.ts).
+ * `isSwitch` names the settings an unset variable turns off (migration.yaml has its own).
+ */
+export function expandTree(root: PlainMap, positions: Positions, env: Env, isSwitch: (path: Path) => boolean = isSwitchSetting): ExpandResult {
   const problems: EnvProblem[] = [];
   const substitutions: Array<[string, string]> = [];
   const visit = (value: Plain, path: Path): Plain | undefined => {
@@ -117,7 +120,7 @@ export function expandTree(root: PlainMap, positions: Positions, env: Env): Expa
       return undefined;
     }
     if (ex.missing.length === 0) return ex.value;
-    if (isSwitchSetting(path)) return undefined;
+    if (isSwitch(path)) return undefined;
     const refs = ex.missing.map((n) => `\${${n}}`).join(", ");
     const which = ex.missing.length === 1 ? "which is unset or empty" : "which are unset or empty";
     problems.push({

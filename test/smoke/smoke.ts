@@ -11,6 +11,8 @@ import { createServer } from "node:net";
 import { parseConfig } from "../../server/config/load-config.ts";
 import { startBridge } from "../../server/bridge.ts";
 import { createIsomorphicEngine } from "../../server/mirror/git/isomorphic.ts";
+import { runCli } from "../../scripts/cli.ts";
+import { startMigrationWorld } from "../harness/migration-fixture.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -148,6 +150,21 @@ check(`${runtime}: \`git-bridge serve\` runs as its own process, answers /health
     assert.ok(!log.includes(CANARY_SOURCE) && !log.includes(CANARY_TARGET));
   } finally {
     await fx.close();
+  }
+});
+
+check(`${runtime}: migrate run all, then teardown all puts the Gitea/GitHub emulators back`, async () => {
+  const w = await startMigrationWorld();
+  try {
+    const out: string[] = [];
+    const io = { env: w.env, cwd: w.dir, stdout: (s: string) => void out.push(s), stderr: (s: string) => void out.push(s), secrets: [] };
+    const before = JSON.stringify(w.snapshot());
+    assert.equal(await runCli(["migrate", "run", "all", "--yes", "--config", w.configPath], io), 0, out.join(""));
+    assert.equal(await runCli(["migrate", "teardown", "all", "--yes", "--config", w.configPath], io), 0, out.join(""));
+    assert.equal(JSON.stringify(w.snapshot()), before);
+    assert.deepEqual(w.violations(), []);
+  } finally {
+    await w.close();
   }
 });
 

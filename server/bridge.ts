@@ -69,7 +69,14 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     log,
     now: () => clock.now(),
     timers,
-    run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
+    run: (req, signal) =>
+      syncRepo({ git, resolveHost }, config, {
+        repo: req.repo,
+        direction: req.direction,
+        ref: req.ref,
+        signal,
+        ...(req.force?.length ? { force: req.force } : {}),
+      }),
   });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.

@@ -34,6 +34,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** The runtime's direct body reader (Runtime.readBody), given the Hono context's env. */
   readBody?: (env: unknown) => Promise<Uint8Array> | undefined;
+  /** The Slack app's receiver (bot/receiver.ts); absent when the app is off: /slack/events is then a 404. */
+  slackEvents?: (req: Request) => Promise<Response>;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -43,6 +45,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
   app.route("/", postReceiveRoutes(deps));
+  const slackEvents = deps.slackEvents;
+  if (slackEvents) app.post("/slack/events", (c) => slackEvents(c.req.raw));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

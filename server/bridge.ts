@@ -6,6 +6,7 @@
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
+import { createSlackService, type SlackServiceOptions } from "../bot/service.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
@@ -29,8 +30,10 @@ export interface BridgeOptions {
   fetch?: typeof fetch;
   resolveHost?: ResolveHost;
   git?: GitEngine;
-  /** Slack Web API base (tests point it at a local server). */
+  /** Slack Web API base (tests point it at a local server); default slack.api_url. */
   slackApiUrl?: string;
+  /** The Slack app's options (tests: no Web API retries). */
+  slack?: SlackServiceOptions;
   clock?: Clock;
   timers?: Timers;
   /** The environment as the entry point read it (default: none). */
@@ -80,10 +83,15 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
-  const notify = jobNotifier(deps, opts.slackApiUrl);
+  const slack = createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) });
+  const notify = jobNotifier(deps, {
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...(opts.slack?.retries !== undefined ? { retries: opts.slack.retries } : {}),
+    ...(slack ? { bot: { token: slack.token, post: slack.post } } : {}),
+  });
   queue.onFinished((job) => void notify(job));
 
-  const services = serviceGroup([spoolDrainService(deps), ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup([spoolDrainService(deps), ...(slack ? [slack] : []), ...(opts.services?.(deps) ?? [])], log);
   await services.start();
 
   let stopping = false;
@@ -112,6 +120,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
     maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024,
     readBody: runtime.readBody,
+    ...(slack?.handleHttp ? { slackEvents: slack.handleHttp } : {}),
   });
   const hostname = opts.hostname ?? "0.0.0.0";
   let listener: Listener;

@@ -21,6 +21,9 @@ export interface ActionRecord {
   channel: string;
   /** The message's ts, once posted. */
   ts?: string;
+  /** The message as posted, to re-render it without its buttons (chat.update). */
+  text?: string;
+  blocks?: unknown[];
   created_at: string;
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
-import { createSlackService, type SlackServiceOptions } from "../bot/service.ts";
+import type { SlackServiceOptions } from "../bot/service.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
@@ -83,7 +83,11 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
-  const slack = createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) });
+  // Bolt and its dependencies take several times longer to load than the rest of the server: only
+  // a bridge with a Slack app pays for them.
+  const slack = config.slack.botToken
+    ? (await import("../bot/service.ts")).createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) })
+    : undefined;
   const notify = jobNotifier(deps, {
     ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
     ...(opts.slack?.retries !== undefined ? { retries: opts.slack.retries } : {}),

@@ -2,7 +2,7 @@
 // every target. A Slack outage never fails a sync: posts log and resolve instead of throwing.
 // Incoming webhooks go through slack-sender.ts; bot-token targets through Slack's own Web API
 // client (@slack/web-api), and through the Slack app when it runs (then failures carry buttons).
-import { WebClient } from "@slack/web-api";
+import type { WebClient } from "@slack/web-api";
 import { repoNamed } from "../config/find-repo.ts";
 import type { BridgeDeps } from "../deps.ts";
 import type { Job } from "../queue/types.ts";
@@ -30,6 +30,8 @@ export function jobNotifier(deps: Pick<BridgeDeps, "config" | "fetch" | "log" | 
   const viaWebApi = async (token: string, channel: string, message: SlackMessage) => {
     let client = clients.get(token);
     if (!client) {
+      // Loaded on first use: a bridge that only uses incoming webhooks never loads it.
+      const { WebClient } = await import("@slack/web-api");
       client = new WebClient(token, {
         slackApiUrl: apiUrl,
         retryConfig: { retries: opts.retries ?? 2, maxRetryTime: 10_000 },

@@ -47,14 +47,21 @@ export async function buttonClicked(ctx: BotContext, c: Click, respond: RespondF
     return;
   }
   const force = c.kind === "force";
-  const queued = await ctx.deps.queue.enqueue({
-    repo: rec.repo,
-    ...(rec.direction ? { direction: rec.direction } : {}),
-    ...(force ? (rec.diverged.length === 1 ? { ref: rec.diverged[0] } : rec.ref ? { ref: rec.ref } : {}) : rec.ref ? { ref: rec.ref } : {}),
-    ...(force ? { force: rec.diverged } : {}),
-    source: "slack",
-    actor: c.user,
-  });
+  let queued;
+  try {
+    queued = await ctx.deps.queue.enqueue({
+      repo: rec.repo,
+      ...(rec.direction ? { direction: rec.direction } : {}),
+      ...(force ? (rec.diverged.length === 1 ? { ref: rec.diverged[0] } : rec.ref ? { ref: rec.ref } : {}) : rec.ref ? { ref: rec.ref } : {}),
+      ...(force ? { force: rec.diverged } : {}),
+      source: "slack",
+      actor: c.user,
+    });
+  } catch (err) {
+    // Nothing started: the button stays usable.
+    await ctx.records.release(rec.id);
+    return void (await deny(respond, `❌ Could not queue it: ${ctx.deps.redact((err as Error)?.message ?? String(err))}. Try again in a moment.`));
+  }
   await ctx.records.setClaimJob(rec.id, { ...claim, job: queued.jobId });
   ctx.deps.log.info(`slack: ${c.kind} queued from a button`, { user: c.user, repo: rec.repo, job: queued.jobId, force: force ? rec.diverged : undefined });
   const verb = force ? "Force from source" : "Retry";

@@ -5,7 +5,7 @@
 // once: it creates <id>.claim exclusively (O_EXCL), so a double click and Slack's redelivery of
 // the same click (x-slack-retry-num) find it taken, even across a restart.
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Direction } from "../../server/config/types.ts";
 
@@ -70,6 +70,10 @@ export function actionRecords(workDir: string) {
         const by = await readFile(file(id, "claim"), "utf8").then((t) => JSON.parse(t) as Claim, () => undefined);
         return { won: false, by };
       }
+    },
+    /** Gives the action back when it could not be started (say, the queue is closed). */
+    async release(id: string): Promise<void> {
+      await unlink(file(id, "claim")).catch(() => {});
     },
     async setClaimJob(id: string, c: Claim): Promise<void> {
       await writeFile(file(id, "claim"), JSON.stringify(c));

@@ -33,6 +33,8 @@ export interface SlackApi {
   of(method: string): ApiCall[];
   /** A response_url on this server. */
   responseUrl(name: string): string;
+  /** Answer `{ok:false, error}` to `method` calls for `channel` from now on (e.g. not_in_channel). */
+  fail(method: string, channel: string, error: string): void;
   /** Socket Mode: the connected client (after hello), and a way to send an envelope and get its ack. */
   socket(): Promise<{ send(type: string, payload: unknown): Promise<Record<string, unknown>> }>;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startSlackApi(): Promise<SlackApi> {
   const responses: ResponsePost[] = [];
   let ts = 1700000000;
   let wsUrl = "";
+  const failures = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on("data", (b: Buffer) => parts.push(b));
@@ -67,6 +70,8 @@ export async function startSlackApi(): Promise<SlackApi> {
         call.reply = data;
         reply(data);
       };
+      const failure = failures.get(`${method} ${String(body.channel)}`);
+      if (failure) return answer({ ok: false, error: failure });
       switch (method) {
         case "auth.test":
           return answer({ ok: true, url: "https://example.slack.com/", ...BOT, user: "git-bridge" });
@@ -106,6 +111,7 @@ export async function startSlackApi(): Promise<SlackApi> {
     responses,
     of: (method) => calls.filter((c) => c.method === method),
     responseUrl: (name) => `${url}/commands/${name}`,
+    fail: (method, channel, error) => void failures.set(`${method} ${channel}`, error),
     async socket() {
       const ws = await current;
       return {

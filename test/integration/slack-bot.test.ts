@@ -151,6 +151,20 @@ describe("Slack app over HTTP", () => {
     assert.equal(job.request.actor, ALLOWED);
   });
 
+  test("a channel the bot is not in: the result goes to the requester through response_url", async () => {
+    const sha = await app.commit("from a private channel");
+    await app.push("HEAD:main");
+    api.fail("chat.postMessage", "CPRIVATE01", "not_in_channel");
+    const url = rurl();
+    const r = await slash(b.url, SECRET, "retry app refs/heads/main", ALLOWED, "CPRIVATE01", url);
+    assert.match(String(r.json?.text), /queued as job/);
+    await waitRef(hosts.target, "mirror/app", "refs/heads/main", sha);
+    const result = await pollUntil(() => responsesTo(url)[0], { what: "the result via response_url" });
+    assert.equal(result.body.response_type, "ephemeral");
+    assert.match(String(result.body.text), /Mirror sync succeeded: app/);
+    assert.ok(b.logs.some((l) => l.includes("no public note") && l.includes("not_in_channel")));
+  });
+
   test("a short tag name: v1 resolves to refs/tags/v1 on the source", async () => {
     await app.git("tag", "v1");
     await app.push("refs/tags/v1");

@@ -40,6 +40,8 @@ export interface AppDeps {
   bodyDeadlineMs?: number;
   /** Request bodies read at once (default 64); more get 503 without being read. */
   maxConcurrentBodies?: number;
+  /** The Slack app's receiver (bot/receiver.ts); absent when the app is off: /slack/events is then a 404. */
+  slackEvents?: (req: Request) => Promise<Response>;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", retryRoutes(deps));
   app.route("/", jobRoutes(deps));
   app.route("/", postReceiveRoutes(deps, guard));
+  const slackEvents = deps.slackEvents;
+  if (slackEvents) app.post("/slack/events", (c) => slackEvents(c.req.raw));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

@@ -6,6 +6,7 @@
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
+import type { SlackServiceOptions } from "../bot/service.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
@@ -30,8 +31,10 @@ export interface BridgeOptions {
   fetch?: typeof fetch;
   resolveHost?: ResolveHost;
   git?: GitEngine;
-  /** Slack Web API base (tests point it at a local server). */
+  /** Slack Web API base (tests point it at a local server); default slack.api_url. */
   slackApiUrl?: string;
+  /** The Slack app's options (tests: no Web API retries). */
+  slack?: SlackServiceOptions;
   clock?: Clock;
   timers?: Timers;
   /** The environment as the entry point read it (default: none). */
@@ -74,14 +77,30 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     log,
     now: () => clock.now(),
     timers,
-    run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
+    run: (req, signal) =>
+      syncRepo({ git, resolveHost }, config, {
+        repo: req.repo,
+        direction: req.direction,
+        ref: req.ref,
+        signal,
+        ...(req.force?.length ? { force: req.force } : {}),
+      }),
   });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
-  const notify = jobNotifier(deps, opts.slackApiUrl);
+  // Bolt and its dependencies take several times longer to load than the rest of the server: only
+  // a bridge with a Slack app pays for them.
+  const slack = config.slack.botToken
+    ? (await import("../bot/service.ts")).createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) })
+    : undefined;
+  const notify = jobNotifier(deps, {
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...(opts.slack?.retries !== undefined ? { retries: opts.slack.retries } : {}),
+    ...(slack ? { bot: { token: slack.token, post: slack.post } } : {}),
+  });
   queue.onFinished((job) => void notify(job));
 
-  const services = serviceGroup([spoolDrainService(deps), ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup([spoolDrainService(deps), ...(slack ? [slack] : []), ...(opts.services?.(deps) ?? [])], log);
   await services.start();
 
   let stopping = false;
@@ -110,6 +129,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     // webhook.max_body_size_mb was parsed but never reached the route, which always used 25 MB.
     maxBodyBytes: config.webhook.maxBodySizeMb * 1024 * 1024,
     readBody: runtime.readBody,
+    ...(slack?.handleHttp ? { slackEvents: slack.handleHttp } : {}),
   });
   const hostname = opts.hostname ?? "0.0.0.0";
   let listener: Listener;

@@ -9,7 +9,7 @@ import { formatPath } from "./positions.ts";
 import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
 import type { RawConfig, RawConsumer } from "./schema.ts";
-import type { Config, ConsumerConfig } from "./types.ts";
+import type { Config, ConsumerConfig, SlackConfig } from "./types.ts";
 
 export const DEFAULTS = {
   port: 8080,
@@ -70,10 +70,12 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
         webhookUrl: url(["notification", "slack", "webhook_url"], slack.webhook_url, true) ??
           blank(env.SLACK_WEBHOOK_URL),
         channel: blank(slack.channel),
-        botToken: blank(slack.bot_token),
+        // One Slack app: the bot's token posts notifications unless they have their own.
+        botToken: blank(slack.bot_token) ?? blank(raw.slack.bot_token) ?? blank(env.SLACK_BOT_TOKEN),
       },
     },
     mirror,
+    slack: buildSlack(raw, env, url, report),
     git: { engine: raw.git.engine },
     hooks: { secret: blank(raw.hooks.secret), serverUrl: url(["hooks", "server_url"], raw.hooks.server_url) },
     workDir: resolve(ctx.cwd, blank(env.WORK_DIR) ?? blank(raw.work_dir) ?? DEFAULTS.workDir),
@@ -99,6 +101,39 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     }
   }
   return config;
+}
+
+/** `slack:`; SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET / SLACK_APP_TOKEN fill in what the file leaves unset. */
+function buildSlack(
+  raw: RawConfig,
+  env: Env,
+  url: (path: Path, value: string | undefined) => string | undefined,
+  report: Report,
+): SlackConfig {
+  const s = raw.slack;
+  const ids = (xs: string[]) => xs.map((x) => x.trim()).filter((x) => x !== "");
+  const apiUrl = url(["slack", "api_url"], s.api_url) ?? "https://slack.com/api/";
+  const out: SlackConfig = {
+    botToken: blank(s.bot_token) ?? blank(env.SLACK_BOT_TOKEN),
+    signingSecret: blank(s.signing_secret) ?? blank(env.SLACK_SIGNING_SECRET),
+    appToken: blank(s.app_token) ?? blank(env.SLACK_APP_TOKEN),
+    socketMode: s.socket_mode,
+    allowedUsers: ids(s.allowed_users),
+    allowedChannels: ids(s.allowed_channels),
+    approvers: ids(s.approvers),
+    apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
+    allowSelfApproval: s.allow_self_approval,
+  };
+  const approvals = blank(s.approvals_channel);
+  if (approvals !== undefined) out.approvalsChannel = approvals;
+  // The app is on when it has a bot token; then it must be able to prove requests come from Slack.
+  if (out.botToken !== undefined && out.socketMode && out.appToken === undefined) {
+    report.error(["slack", "socket_mode"], "slack.socket_mode is true but slack.app_token is not set: set it (or SLACK_APP_TOKEN) to an xapp- token with connections:write, or turn socket_mode off");
+  }
+  if (out.botToken !== undefined && !out.socketMode && out.signingSecret === undefined) {
+    report.errorWithoutPosition("slack.bot_token is set but slack.signing_secret is not: set it (or SLACK_SIGNING_SECRET) to the app's signing secret, or use slack.socket_mode with an app token");
+  }
+  return out;
 }
 
 function port(filePort: number | undefined, env: Env, report: Report): number {
@@ -184,6 +219,9 @@ export function collectSecrets(c: Config): string[] {
     c.retry.apiToken,
     c.notification.slack.webhookUrl,
     c.notification.slack.botToken,
+    c.slack.botToken,
+    c.slack.signingSecret,
+    c.slack.appToken,
     ...c.repos.map((r) => r.slackWebhookUrl),
     c.hooks.secret,
   ];

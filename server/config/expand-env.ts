@@ -62,6 +62,10 @@ const SWITCHES: readonly (readonly string[])[] = [
   ["repos", "*", "slack_webhook_url"],
   ["hooks", "secret"],
   ["consumer", "queue_url"],
+  ["slack", "bot_token"],
+  ["slack", "signing_secret"],
+  ["slack", "app_token"],
+  ["slack", "approvals_channel"],
 ];
 
 export function isSwitchSetting(path: Path): boolean {

@@ -76,6 +76,8 @@ export interface Config {
   retry: { apiToken?: string };
   notification: { slack: { webhookUrl?: string; channel?: string; botToken?: string } };
   mirror: { timeoutSeconds: number; concurrency: number; drainTimeoutSeconds: number };
+  /** The Slack app (/gitbridge, buttons). Off (and /slack/events 404) without a bot token. */
+  slack: SlackConfig;
   git: { engine: "native" | "isomorphic" | "auto" };
   hooks: { secret?: string; serverUrl?: string };
   workDir: string;
@@ -83,4 +85,22 @@ export interface Config {
   secrets: string[];
   /** Non-fatal findings (unknown keys, skipped verification), each with file:line:col. */
   warnings: string[];
+}
+
+export interface SlackConfig {
+  botToken?: string;
+  signingSecret?: string;
+  /** xapp-… token for Socket Mode. */
+  appToken?: string;
+  socketMode: boolean;
+  /** Slack user ids allowed to run commands and click buttons; empty = everyone in allowed channels. */
+  allowedUsers: string[];
+  /** Channel ids commands are taken from; empty = any channel. */
+  allowedChannels: string[];
+  /** User ids allowed to force over a diverged target (and, later, to approve migration phases). */
+  approvers: string[];
+  /** Slack Web API base, ending in `/` (default https://slack.com/api/). */
+  apiUrl: string;
+  approvalsChannel?: string;
+  allowSelfApproval: boolean;
 }

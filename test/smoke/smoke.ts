@@ -13,6 +13,7 @@ import { startBridge } from "../../server/bridge.ts";
 import { createIsomorphicEngine } from "../../server/mirror/git/isomorphic.ts";
 import { runCli } from "../../scripts/cli.ts";
 import { startMigrationWorld } from "../harness/migration-fixture.ts";
+import { slackSignature, startSlackApi } from "../harness/slack-api.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -102,6 +103,41 @@ check(`${runtime}: the isomorphic engine connects only to the pinned address`, a
     assert.ok(refs.has("refs/heads/main"), JSON.stringify([...refs]));
     await assert.rejects(engine.listRemote({ url, auth, pin: { host, port, addresses: ["127.0.0.2"] } }, ["refs/heads/*"]));
   } finally {
+    await fx.close();
+  }
+});
+
+check(`${runtime}: the Slack app (Bolt) answers a signed /gitbridge help and refuses a forged one`, async () => {
+  const fx = await bridgeFixture({});
+  const api = await startSlackApi();
+  const secret = "smoke-slack-signing-8c1d";
+  const config = parseConfig(
+    `providers:
+  src-host: { type: gitea, base_url: "${fx.source.url}", allow_insecure_http: true, allow_private_network: true }
+  dst-host: { type: git, base_url: "${fx.target.url}", allow_insecure_http: true, allow_private_network: true }
+repos:
+  - { name: app, source: src-host, target: dst-host, source_path: team/app, target_path: mirror/app }
+slack: { bot_token: xoxb-smoke, signing_secret: "${secret}", api_url: "${api.apiUrl}" }
+`,
+    fx.configPath,
+    fx.env,
+  );
+  const bridge = await startBridge({ config, port: 0, hostname: "127.0.0.1", write: () => {}, slack: { retries: 0 } });
+  try {
+    assert.equal(api.of("auth.test").length, 1);
+    const body = new URLSearchParams({ command: "/gitbridge", text: "help", user_id: "U1", channel_id: "C1", response_url: api.responseUrl("s") }).toString();
+    const post = (sig: Record<string, string>) =>
+      fetch(`${bridge.url}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sig }, body });
+    const now = Math.floor(Date.now() / 1000);
+    const res = await post(slackSignature(secret, body, now));
+    assert.equal(res.status, 200);
+    assert.match((await res.json()).text, /\/gitbridge retry <repo>/);
+    const forged = await post(slackSignature("wrong", body, now));
+    assert.equal(forged.status, 401);
+    await forged.body?.cancel();
+  } finally {
+    await bridge.stop(1000);
+    await api.close();
     await fx.close();
   }
 });

@@ -9,7 +9,7 @@ export const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const SAFE_NAME_RULE = "letters, digits, . _ - only, not starting with - or .";
 
 // AWS region names, e.g. eu-west-1, us-gov-west-1, cn-north-1: the region goes into a host name.
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 const NEEDS_BASE_URL: Partial<Record<ProviderType, string>> = {
   gitlab: "the GitLab instance, e.g. https://gitlab.example.com",
@@ -38,6 +38,15 @@ export function buildProviders(
       report.error(
         at("region"),
         `providers.${name}.region must be an AWS region such as eu-west-1 (got ${JSON.stringify(region)})`,
+      );
+    }
+    const accountId = blank(p.account_id);
+    if (accountId !== undefined && (p.type !== "codecommit" || !/^\d{12}$/.test(accountId))) {
+      report.error(
+        at("account_id"),
+        p.type !== "codecommit"
+          ? `providers.${name}.account_id is only for type codecommit; remove it`
+          : `providers.${name}.account_id must be a 12-digit AWS account id (got ${JSON.stringify(accountId)})`,
       );
     }
     let baseUrl: string | undefined;
@@ -96,6 +105,7 @@ export function buildProviders(
       type: p.type,
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(region !== undefined ? { region } : {}),
+      ...(accountId !== undefined ? { accountId } : {}),
       credentials,
       ...flags,
     });

@@ -84,6 +84,9 @@ export const ProviderSchema = mapping({
   type: oneOf(PROVIDER_TYPES),
   base_url: v.optional(text()),
   region: v.optional(text()),
+  // codecommit: the AWS account the repositories live in; CodeCommit events from another account
+  // are not this provider's.
+  account_id: v.optional(text()),
   credentials: v.optional(
     mapping({
       token: v.optional(text()),
@@ -132,6 +135,12 @@ export const ConsumerSchema = mapping({
   credentials: v.optional(mapping({ access_key: v.optional(text()), secret_key: v.optional(text()) }), {}),
   // 0 means "default" (the Go bridge could not tell 0 from absent).
   visibility_timeout_seconds: v.optional(int(0, 43200)),
+  // Extensions: which codecommit provider the queue carries events for, an endpoint override (VPC
+  // endpoints, local SQS-protocol servers), the long-poll wait and the retry backoff of a failed sync.
+  provider: v.optional(text()),
+  endpoint: v.optional(text()),
+  wait_time_seconds: v.optional(int(0, 20)),
+  retry_backoff_seconds: v.optional(int(0, 43200)),
 });
 
 export const ConfigSchema = mapping({

@@ -9,6 +9,7 @@ import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
+import { sqsConsumerServices } from "./intake/sqs-consumer.ts";
 import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
@@ -76,7 +77,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const notify = jobNotifier(deps, opts.slackApiUrl);
   queue.onFinished((job) => void notify(job));
 
-  const services = serviceGroup([spoolDrainService(deps), ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup([spoolDrainService(deps), ...sqsConsumerServices(deps), ...(opts.services?.(deps) ?? [])], log);
   await services.start();
 
   let stopping = false;

@@ -24,6 +24,8 @@ export interface SqsServer {
   /** Creates a queue (and, with maxReceiveCount, its DLQ `<name>-dlq` and redrive policy). */
   createQueue(name: string, o?: { region?: string; maxReceiveCount?: number; fifo?: boolean }): Promise<{ url: string; dlqUrl?: string }>;
   send(queueUrl: string, body: string, region?: string): Promise<string>;
+  /** Sends past the relay (messages that arrive in SQS while consumers cannot reach it). */
+  sendDirect(queueUrl: string, body: string, region?: string): Promise<string>;
   /** Visible + in flight + delayed messages. */
   count(queueUrl: string, region?: string): Promise<{ visible: number; inFlight: number }>;
   /** Receives (and leaves) whatever is visible, for DLQ checks. */
@@ -68,7 +70,7 @@ export async function startSqsServer(): Promise<SqsServer> {
     client,
     async createQueue(name, o = {}) {
       const sqs = client(o.region);
-      const fifo = o.fifo ? { FifoQueue: "true" } : {};
+      const fifo: Record<string, string> = o.fifo ? { FifoQueue: "true" } : {};
       const suffix = o.fifo ? ".fifo" : "";
       let dlqUrl: string | undefined;
       const attributes: Record<string, string> = { ...fifo };
@@ -83,6 +85,14 @@ export async function startSqsServer(): Promise<SqsServer> {
     },
     async send(queueUrl, body, region) {
       return (await client(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))).MessageId!;
+    },
+    async sendDirect(queueUrl, body, region = "us-east-1") {
+      const direct = new SQSClient({ region, endpoint: `http://127.0.0.1:${upstream}`, credentials: SQS_TEST_KEYS });
+      try {
+        return (await direct.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))).MessageId!;
+      } finally {
+        direct.destroy();
+      }
     },
     async count(queueUrl, region) {
       const a = (await client(region).send(new GetQueueAttributesCommand({

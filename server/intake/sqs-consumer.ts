@@ -12,7 +12,11 @@ import { type SqsOps, sqsOps } from "./sqs-client.ts";
 import { handleMessage, type InFlight } from "./sqs-message.ts";
 
 export interface ConsumerTuning {
-  /** Messages held at once (each waits for its sync); default 2 × mirror.concurrency, at least 10. */
+  /**
+   * Messages held at once, each waiting for its job; default 10 × mirror.concurrency. Holding one
+   * costs a heartbeat every third of the visibility timeout, and a burst for one repo then folds
+   * into one waiting job instead of queueing in SQS one receive at a time (bench/sqs.bench.ts).
+   */
   maxInFlight?: number;
   /** Visibility heartbeat period; default a third of the visibility timeout. */
   heartbeatMs?: number;
@@ -24,7 +28,7 @@ export interface ConsumerTuning {
 
 export function sqsConsumerService(deps: BridgeDeps, consumer: ConsumerConfig, tuning: ConsumerTuning = {}): Service {
   const { log, timers, redact } = deps;
-  const maxInFlight = tuning.maxInFlight ?? Math.max(10, 2 * deps.config.mirror.concurrency);
+  const maxInFlight = tuning.maxInFlight ?? 10 * deps.config.mirror.concurrency;
   const heartbeatMs = tuning.heartbeatMs ?? Math.max(200, (consumer.visibilityTimeoutSeconds * 1000) / 3);
   const pollBackoff = tuning.pollBackoff ?? { baseMs: 1000, maxMs: 60_000 };
   const fields = { consumer: consumer.name, queue: consumer.queueUrl };

@@ -9,6 +9,7 @@ import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
 import { isHttpUrl } from "./base-url.ts";
 import { buildConsumers } from "./check-consumers.ts";
+import { buildQueue } from "./check-queue.ts";
 import type { RawConfig } from "./schema.ts";
 import type { Config } from "./types.ts";
 
@@ -39,6 +40,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     concurrency: raw.mirror.concurrency ?? DEFAULTS.concurrency,
   };
   const consumers = buildConsumers(raw, providers, report);
+  const queue = buildQueue(raw.queue, report);
 
   const url = (path: Path, value: string | undefined): string | undefined => {
     const v = blank(value);
@@ -54,6 +56,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     providers,
     repos,
     consumers,
+    ...(queue ? { queue } : {}),
     webhook: {
       gitlabSecret: blank(raw.webhook.gitlab_secret),
       githubSecret: blank(raw.webhook.github_secret),
@@ -117,6 +120,8 @@ export function collectSecrets(c: Config): string[] {
   const all: (string | undefined)[] = [
     ...[...c.providers.values()].flatMap((p) => [p.credentials.token, p.credentials.gitPassword]),
     ...c.consumers.flatMap((x) => [x.credentials.accessKey, x.credentials.secretKey]),
+    c.queue?.credentials.secretKey,
+    c.queue?.jobStore.credentials.secretKey,
     c.webhook.githubSecret,
     c.webhook.gitlabSecret,
     c.webhook.giteaSecret,

@@ -143,6 +143,28 @@ export const ConsumerSchema = mapping({
   retry_backoff_seconds: v.optional(int(0, 43200)),
 });
 
+const KeysSchema = v.optional(mapping({ access_key: v.optional(text()), secret_key: v.optional(text()) }), {});
+
+export const QueueSchema = mapping({
+  type: v.optional(oneOf(["embedded", "sqs"] as const), "embedded"),
+  queue_url: v.optional(text()),
+  region: v.optional(text()),
+  endpoint: v.optional(text()),
+  credentials: KeysSchema,
+  visibility_timeout_seconds: v.optional(int(0, 43200)),
+  wait_time_seconds: v.optional(int(0, 20)),
+  job_store: v.optional(
+    mapping({
+      type: v.optional(oneOf(["s3"] as const), "s3"),
+      bucket: v.optional(text()),
+      prefix: v.optional(text()),
+      region: v.optional(text()),
+      endpoint: v.optional(text()),
+      credentials: KeysSchema,
+    }),
+  ),
+});
+
 export const ConfigSchema = mapping({
   server: v.optional(
     mapping({ port: v.optional(int(1, 65535)), console_port: ignored, api_docs_url: ignored }),
@@ -163,6 +185,7 @@ export const ConfigSchema = mapping({
   repos: list(RepoSchema),
   consumer: v.optional(ConsumerSchema),
   consumers: v.optional(list(ConsumerSchema), []),
+  queue: v.optional(QueueSchema),
   webhook: v.optional(
     mapping({
       gitlab_secret: v.optional(text()),
@@ -198,3 +221,4 @@ export type RawConfig = v.InferOutput<typeof ConfigSchema>;
 export type RawProvider = v.InferOutput<typeof ProviderSchema>;
 export type RawRepo = v.InferOutput<typeof RepoSchema>;
 export type RawConsumer = v.InferOutput<typeof ConsumerSchema>;
+export type RawQueue = v.InferOutput<typeof QueueSchema>;

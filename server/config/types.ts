@@ -74,6 +74,29 @@ export interface ConsumerConfig {
   retryBackoffSeconds: number;
 }
 
+/** Where the distributed queue keeps job records (S3). */
+export interface JobStoreConfig {
+  bucket: string;
+  /** Key prefix; records are `<prefix>jobs/<id>.json` and `<prefix>repos/<repo>.json`. Default "git-bridge/". */
+  prefix: string;
+  region: string;
+  endpoint?: string;
+  credentials: { accessKey?: string; secretKey?: string };
+}
+
+/** `queue: {type: sqs}`: every replica sends jobs to one SQS FIFO queue and consumes from it. */
+export interface DistributedQueueConfig {
+  type: "sqs";
+  /** A FIFO queue (…/name.fifo). */
+  queueUrl: string;
+  region: string;
+  endpoint?: string;
+  credentials: { accessKey?: string; secretKey?: string };
+  visibilityTimeoutSeconds: number;
+  waitTimeSeconds: number;
+  jobStore: JobStoreConfig;
+}
+
 export interface Config {
   /** Absolute path of the file this came from (for messages). */
   path: string;
@@ -81,6 +104,8 @@ export interface Config {
   providers: Map<string, ProviderConfig>;
   repos: RepoConfig[];
   consumers: ConsumerConfig[];
+  /** Distributed mode; absent: the embedded journal queue (the default). */
+  queue?: DistributedQueueConfig;
   /** Unset means "skip verification" (documented behaviour), with a loud warning at startup. */
   webhook: { gitlabSecret?: string; githubSecret?: string; giteaSecret?: string; maxBodySizeMb: number };
   /** Unset disables POST /retry/mirror (404). */

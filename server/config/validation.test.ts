@@ -252,3 +252,32 @@ describe("URLs of other settings", () => {
     );
   });
 });
+
+describe("queue (distributed mode)", () => {
+  it("is absent by default: the embedded journal queue", () => {
+    assert.equal(parse(yaml(...BASE)).queue, undefined);
+    assert.equal(parse(yaml(...BASE, "queue: { type: embedded }")).queue, undefined);
+  });
+  it("needs a FIFO queue URL and a job store bucket", () => {
+    assert.deepEqual(
+      errorsOf(yaml(...BASE, "queue: { type: sqs, queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/jobs', credentials: { access_key: AK } }")),
+      [
+        "config.yaml:19:1: queue.job_store.bucket is required for type sqs: the S3 bucket every replica reads job records from (GET /jobs/:id)",
+        'config.yaml:19:32: queue.queue_url must be the http(s) URL of an SQS FIFO queue, ending in .fifo (got "https://sqs.eu-west-1.amazonaws.com/1/jobs"); a standard queue cannot keep one repo\'s syncs apart',
+        "config.yaml:19:91: queue.credentials needs both access_key and secret_key, or neither (then the AWS default credential chain is used)",
+      ],
+    );
+  });
+  it("takes the region from the queue URL and the job store's settings from the queue's", () => {
+    const q = parse(yaml(...BASE, "queue: { type: sqs, queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/jobs.fifo', job_store: { bucket: b } }")).queue;
+    assert.deepEqual(q, {
+      type: "sqs",
+      queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/jobs.fifo",
+      region: "eu-west-1",
+      credentials: {},
+      visibilityTimeoutSeconds: 120,
+      waitTimeSeconds: 20,
+      jobStore: { bucket: "b", prefix: "git-bridge/", region: "eu-west-1", credentials: {} },
+    });
+  });
+});

@@ -25,7 +25,7 @@ const MAX_VISIBILITY_S = 43_200;
 export interface MessageContext {
   consumer: ConsumerConfig;
   config: Pick<Config, "providers" | "repos">;
-  queue: Pick<Queue, "enqueue">;
+  queue: Pick<Queue, "enqueue" | "distributed">;
   outcomes: JobOutcomes;
   sqs: SqsOps;
   log: Logger;
@@ -114,6 +114,13 @@ export function handleMessage(ctx: MessageContext, m: Message): InFlight {
         event: "event" in parsed ? parsed.event : undefined,
         job: jobId,
       });
+      if (ctx.queue.distributed) {
+        // Distributed mode: the job is now durable in the shared SQS FIFO queue, which retries it
+        // on whichever replica runs it; this message has done its work.
+        settled = true;
+        await stopHeartbeat();
+        return call("delete", () => sqs.delete(receipt));
+      }
       const outcome: Job | "released" = await Promise.race([ctx.outcomes.wait(jobId), released]);
       if (outcome === "released" || settled) return;
       settled = true;

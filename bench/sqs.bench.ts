@@ -128,7 +128,7 @@ ${repos}
     waitTimeSeconds: 1,
     retryBackoffSeconds: 10,
   };
-  const ops = sqsOps(consumer);
+  const ops = await sqsOps(consumer);
   const counting = {
     ...ops,
     async delete(receipt: string) {

@@ -69,7 +69,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const run: RunSync = (req, signal) =>
     syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal });
   const queue: Queue = config.queue
-    ? createFifoQueue({ config: config.queue, run, log, redact, timers, now: () => clock.now(), concurrency: config.mirror.concurrency, replica: `${machineName()}:${process.pid}` })
+    ? await createFifoQueue({ config: config.queue, run, log, redact, timers, now: () => clock.now(), concurrency: config.mirror.concurrency, replica: `${machineName()}:${process.pid}` })
     : await createQueue({ dir: join(config.workDir, "queue"), concurrency: config.mirror.concurrency, redact, log, now: () => clock.now(), timers, run });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.

@@ -1,13 +1,8 @@
 // The SQS calls the consumer makes, on one @aws-sdk/client-sqs client per consumer. Static keys
 // when the config has them; otherwise the SDK's default credential chain (environment, shared
 // profile, web identity, ECS/EC2 instance metadata), so nothing secret has to be in the file.
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+// The SDK is imported when a consumer starts, so CLI commands that never poll SQS do not load it.
+import type { Message } from "@aws-sdk/client-sqs";
 import type { ConsumerConfig } from "../config/types.ts";
 
 export type { Message };
@@ -20,7 +15,10 @@ export interface SqsOps {
   destroy(): void;
 }
 
-export function sqsOps(consumer: ConsumerConfig): SqsOps {
+export async function sqsOps(consumer: ConsumerConfig): Promise<SqsOps> {
+  const { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } = await import(
+    "@aws-sdk/client-sqs"
+  );
   const { accessKey, secretKey } = consumer.credentials;
   const client = new SQSClient({
     ...(consumer.region !== undefined ? { region: consumer.region } : {}),

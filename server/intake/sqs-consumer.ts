@@ -99,8 +99,8 @@ export function sqsConsumerService(deps: BridgeDeps, consumer: ConsumerConfig, t
 
   return {
     name: `sqs:${consumer.name}`,
-    start() {
-      sqs = tuning.sqs ?? sqsOps(consumer);
+    async start() {
+      sqs = tuning.sqs ?? await sqsOps(consumer);
       log.info("sqs: consumer started", {
         ...fields,
         wait_s: consumer.waitTimeSeconds,

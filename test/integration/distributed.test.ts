@@ -148,7 +148,7 @@ describe("distributed mode: three replicas on one SQS FIFO queue", () => {
       const slow = round === 2; // this round's syncs are slowed down, and a replica killed during one
       if (slow) {
         // Idle first, so that no earlier sync covers this round's jobs: each needs a sync of its own.
-        const store = records();
+        const store = await records();
         await pollUntil(async () => {
           const now = await Promise.all(accepted.map((a) => store.get(a.job)));
           return now.every((j) => j?.state === "succeeded") || undefined;
@@ -165,7 +165,7 @@ describe("distributed mode: three replicas on one SQS FIFO queue", () => {
       n += sent.length;
       if (slow) {
         // Kill -9 a replica while it runs one of this round's (slow) syncs.
-        const store = records();
+        const store = await records();
         const running = await pollUntil(async () => {
           const now = await Promise.all(sent.map((a) => store.get(a.job)));
           return now.find((j) => j?.state === "running" && j.started_at! >= since);
@@ -183,7 +183,7 @@ describe("distributed mode: three replicas on one SQS FIFO queue", () => {
     hosts.target.setDelay(0);
 
     // Every job ends succeeded; its record answers on every live replica.
-    const store = records();
+    const store = await records();
     const final = await pollUntil(async () => {
       const all = await store.list();
       const byId = new Map(all.map((j) => [j.id, j]));

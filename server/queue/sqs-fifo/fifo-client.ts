@@ -1,12 +1,5 @@
 // The SQS FIFO calls of the distributed queue. A message carries one job: its id (the record's
 // key in the job store) and its request, so a replica can run it even before the record is read.
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import type { DistributedQueueConfig } from "../../config/types.ts";
 import type { SyncRequest } from "../types.ts";
 
@@ -31,7 +24,10 @@ export interface FifoOps {
   destroy(): void;
 }
 
-export function fifoOps(c: DistributedQueueConfig, onBadMessage: (why: string) => void): FifoOps {
+export async function fifoOps(c: DistributedQueueConfig, onBadMessage: (why: string) => void): Promise<FifoOps> {
+  // Imported only in distributed mode: CLI commands and the embedded queue never load the SDK.
+  const { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } =
+    await import("@aws-sdk/client-sqs");
   const { accessKey, secretKey } = c.credentials;
   const client = new SQSClient({
     region: c.region,

@@ -41,9 +41,9 @@ export interface FifoQueueOptions {
 
 export type FifoQueue = Queue & { lookup(id: string): Promise<Job | undefined> };
 
-export function createFifoQueue(o: FifoQueueOptions): FifoQueue {
-  const ops = o.ops ?? fifoOps(o.config, (why) => o.log.warn(`queue(sqs): ${why}`));
-  const records = o.records ?? s3JobRecords(o.config.jobStore);
+export async function createFifoQueue(o: FifoQueueOptions): Promise<FifoQueue> {
+  const ops = o.ops ?? await fifoOps(o.config, (why) => o.log.warn(`queue(sqs): ${why}`));
+  const records = o.records ?? await s3JobRecords(o.config.jobStore);
   const listeners = new Set<(job: Job) => unknown>();
   /** Jobs this replica accepted or ran, newest last (a window, for list()/stats()). */
   const local = new Map<string, Job>();

@@ -4,7 +4,6 @@
 // its read-after-write consistency means a replica reads the record another one just wrote. One
 // job is written by one replica at a time (the SQS FIFO message group is locked while a replica
 // holds its message), so plain puts need no conditional writes.
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { JobStoreConfig } from "../../config/types.ts";
 import type { Job } from "../types.ts";
 
@@ -36,7 +35,8 @@ export interface JobRecords {
 /** Job ids are ours (uuid or d<hex>); anything else cannot be a key we wrote. */
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 
-export function s3JobRecords(c: JobStoreConfig): JobRecords {
+export async function s3JobRecords(c: JobStoreConfig): Promise<JobRecords> {
+  const { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
   const { accessKey, secretKey } = c.credentials;
   const s3 = new S3Client({
     region: c.region,

@@ -126,13 +126,13 @@ ${SECRETS_YAML}`;
     pollUntil(async () => {
       const c = await sqs.count(url, region);
       return c.visible === 0 && c.inFlight === 0;
-    }, { timeoutMs: 30_000, what: "the queue to be empty" });
+    }, { timeoutMs: 90_000, what: "the queue to be empty" });
 
   test("a push event syncs the repo, is deleted, and its job answers on /jobs/:id", async () => {
     const sha = await trees.east.commit("east 1");
     await trees.east.push("HEAD:refs/heads/myBranch");
     const id = await sqs.send(q.east.url, event("reference-updated-push.json", {}));
-    await waitRef(hosts.target, "mirror/east-app", "refs/heads/myBranch", sha, 30_000);
+    await waitRef(hosts.target, "mirror/east-app", "refs/heads/myBranch", sha, 60_000);
     await drained(q.east.url);
     const line = await pollUntil(() => logged("sqs: CodeCommit event queued").find((l) => l.message === id), { what: "queued log line" });
     assert.equal(line.repo, "east-app");
@@ -148,7 +148,7 @@ ${SECRETS_YAML}`;
     await trees.east.git("tag", "myTag");
     await trees.east.push("refs/tags/myTag");
     await sqs.send(q.east.url, event("reference-created-tag.json", {}));
-    await waitRef(hosts.target, "mirror/east-app", "refs/tags/myTag", sha, 30_000);
+    await waitRef(hosts.target, "mirror/east-app", "refs/tags/myTag", sha, 60_000);
     await drained(q.east.url);
   });
 
@@ -156,7 +156,7 @@ ${SECRETS_YAML}`;
     const sha = await trees.east.commit("to delete");
     await trees.east.push("HEAD:refs/heads/gone");
     await sqs.send(q.east.url, event("reference-created.json", { region: "us-east-1", repo: "myRepo", branch: "gone" }));
-    await waitRef(hosts.target, "mirror/east-app", "refs/heads/gone", sha, 30_000);
+    await waitRef(hosts.target, "mirror/east-app", "refs/heads/gone", sha, 60_000);
     await trees.east.push(":refs/heads/gone");
     await sqs.send(q.east.url, event("reference-deleted.json", { region: "us-east-1", repo: "myRepo", branch: "gone" }));
     await pollUntil(async () => !("refs/heads/gone" in (await refsOf(hosts.target.repoDir("mirror/east-app")))), {
@@ -172,7 +172,7 @@ ${SECRETS_YAML}`;
     await trees.west.push("HEAD:refs/heads/main");
     const westEvent = event("reference-updated-push.json", { region: "us-west-2", branch: "main" });
     await sqs.send(q.west.url, westEvent, "us-west-2");
-    await waitRef(hosts.target, "mirror/west-app", "refs/heads/main", sha, 30_000);
+    await waitRef(hosts.target, "mirror/west-app", "refs/heads/main", sha, 60_000);
     await drained(q.west.url, "us-west-2");
     // An us-east-1 event arriving on the west consumer's queue is not the west provider's: deleted, not synced.
     const stray = await sqs.send(q.west.url, event("reference-updated-push.json", { branch: "main" }), "us-west-2");

@@ -112,6 +112,7 @@ ${SECRETS_YAML}`;
     if (savedEnv.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
     if (savedEnv.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
     assert.deepEqual(findCanaries(b.logs.join("\n")), [], "a canary secret reached the log");
+    assert.ok(!b.logs.join("\n").includes(SQS_TEST_KEYS.secretAccessKey), "the SQS secret key reached the log");
     for (const d of hosts.workDirs) assert.deepEqual(await canaryFiles(d), []);
     await sqs?.close();
     await slowHost?.close();

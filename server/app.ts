@@ -19,6 +19,8 @@ export interface JobQueue {
   /** `jobId` saves reading `job`, which the embedded queue copies when it is read. */
   enqueue(req: SyncRequest): Promise<{ status: "accepted" | "duplicate"; job: Job; jobId?: string }>;
   get(id: string): Job | undefined;
+  /** Distributed mode: the shared job record, which any replica may have written. */
+  lookup?(id: string): Promise<Job | undefined>;
   isOpen(): boolean;
 }
 

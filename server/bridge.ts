@@ -4,12 +4,14 @@
 // stops them all in one place. main.ts (the CLI's `serve`) and the integration tests start the
 // bridge through here.
 import { mkdir, unlink, writeFile } from "node:fs/promises";
+import { hostname as machineName } from "node:os";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
 import type { SlackServiceOptions } from "../bot/service.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
+import { sqsConsumerServices } from "./intake/sqs-consumer.ts";
 import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
@@ -20,6 +22,8 @@ import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
 import { syncRepo } from "./mirror/sync.ts";
 import { jobNotifier } from "./notify/notify-job.ts";
 import { createQueue, type Queue } from "./queue/queue.ts";
+import { createFifoQueue } from "./queue/sqs-fifo/fifo-queue.ts";
+import type { RunSync } from "./queue/types.ts";
 import { currentRuntime, type Listener } from "./runtime/index.ts";
 
 export interface BridgeOptions {
@@ -70,22 +74,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const timers = opts.timers ?? systemTimers;
   await mkdir(config.workDir, { recursive: true });
 
-  const queue = await createQueue({
-    dir: join(config.workDir, "queue"),
-    concurrency: config.mirror.concurrency,
-    redact,
-    log,
-    now: () => clock.now(),
-    timers,
-    run: (req, signal) =>
-      syncRepo({ git, resolveHost }, config, {
-        repo: req.repo,
-        direction: req.direction,
-        ref: req.ref,
-        signal,
-        ...(req.force?.length ? { force: req.force } : {}),
-      }),
-  });
+  const run: RunSync = (req, signal) =>
+    syncRepo({ git, resolveHost }, config, {
+      repo: req.repo,
+      direction: req.direction,
+      ref: req.ref,
+      signal,
+      ...(req.force?.length ? { force: req.force } : {}),
+    });
+  const queue: Queue = config.queue
+    ? await createFifoQueue({ config: config.queue, run, log, redact, timers, now: () => clock.now(), concurrency: config.mirror.concurrency, replica: `${machineName()}:${process.pid}` })
+    : await createQueue({ dir: join(config.workDir, "queue"), concurrency: config.mirror.concurrency, redact, log, now: () => clock.now(), timers, run });
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
   // Bolt and its dependencies take several times longer to load than the rest of the server: only
@@ -100,7 +99,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   });
   queue.onFinished((job) => void notify(job));
 
-  const services = serviceGroup([spoolDrainService(deps), ...(slack ? [slack] : []), ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup(
+    [spoolDrainService(deps), ...sqsConsumerServices(deps), ...(slack ? [slack] : []), ...(opts.services?.(deps) ?? [])],
+    log,
+  );
   await services.start();
 
   let stopping = false;

@@ -8,8 +8,11 @@ import { checkSecretLengths } from "./secret-rules.ts";
 import { formatPath } from "./positions.ts";
 import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
-import type { RawConfig, RawConsumer } from "./schema.ts";
-import type { Config, ConsumerConfig, SlackConfig } from "./types.ts";
+import { isHttpUrl } from "./base-url.ts";
+import { buildConsumers } from "./check-consumers.ts";
+import { buildQueue } from "./check-queue.ts";
+import type { RawConfig } from "./schema.ts";
+import type { Config, SlackConfig } from "./types.ts";
 
 export const DEFAULTS = {
   port: 8080,
@@ -38,7 +41,8 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     drainTimeoutSeconds: raw.mirror.drain_timeout_seconds || DEFAULTS.drainTimeoutSeconds,
     concurrency: raw.mirror.concurrency ?? DEFAULTS.concurrency,
   };
-  const consumers = buildConsumers(raw, mirror.timeoutSeconds, report);
+  const consumers = buildConsumers(raw, providers, report);
+  const queue = buildQueue(raw.queue, report);
 
   // A Slack incoming-webhook URL is a credential: a malformed one is not repeated (this runs
   // before any redactor exists).
@@ -57,6 +61,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     providers,
     repos,
     consumers,
+    ...(queue ? { queue } : {}),
     webhook: {
       gitlabSecret: blank(raw.webhook.gitlab_secret),
       githubSecret: blank(raw.webhook.github_secret),
@@ -150,69 +155,13 @@ function port(filePort: number | undefined, env: Env, report: Report): number {
   return n;
 }
 
-function buildConsumers(raw: RawConfig, timeoutSeconds: number, report: Report): ConsumerConfig[] {
-  // The legacy single `consumer:` joins the list when its queue_url is set (as in the Go bridge);
-  // expand-env.ts already dropped it when queue_url was unset.
-  const entries: [Path, RawConsumer, string][] = raw.consumers.map((
-    c,
-    i,
-  ) => [["consumers", i], c, `sqs-${i}`]);
-  if (raw.consumer && blank(raw.consumer.queue_url) !== undefined) {
-    entries.push([["consumer"], raw.consumer, "default"]);
-  }
-  const names = new Map<string, string>();
-  const out: ConsumerConfig[] = [];
-  for (const [path, c, defaultName] of entries) {
-    const label = path.length === 2 ? `consumers[${path[1]}]` : "consumer";
-    const queueUrl = blank(c.queue_url);
-    if (queueUrl === undefined) {
-      report.error(path, `${label}.queue_url is required (the SQS queue URL to poll for CodeCommit events)`);
-    } else if (!isHttpUrl(queueUrl)) {
-      report.error(
-        [...path, "queue_url"],
-        `${label}.queue_url must be an http(s) URL (got ${JSON.stringify(queueUrl)})`,
-      );
-    }
-    const name = blank(c.name) ?? defaultName;
-    if (names.has(name)) {
-      report.error(
-        [...path, "name"],
-        `${label}.name "${name}" is already used by ${names.get(name)}; consumer names must be unique`,
-      );
-    }
-    names.set(name, label);
-    // Messages are handled one after another, so the window must cover a whole sync; a shorter
-    // one makes the message visible again mid-sync and it ends up in the DLQ.
-    const visibility = c.visibility_timeout_seconds || timeoutSeconds;
-    if (visibility < timeoutSeconds) {
-      report.error(
-        [...path, "visibility_timeout_seconds"],
-        `${label}.visibility_timeout_seconds (${visibility}) must be at least ` +
-          `mirror.timeout_seconds (${timeoutSeconds}), or messages reappear mid-sync and end in the DLQ`,
-      );
-    }
-    const credentials: ConsumerConfig["credentials"] = {};
-    if (blank(c.credentials.access_key)) credentials.accessKey = c.credentials.access_key;
-    if (blank(c.credentials.secret_key)) credentials.secretKey = c.credentials.secret_key;
-    const consumer: ConsumerConfig = {
-      name,
-      type: c.type,
-      queueUrl: queueUrl ?? "",
-      credentials,
-      visibilityTimeoutSeconds: visibility,
-    };
-    const region = blank(c.region);
-    if (region !== undefined) consumer.region = region;
-    out.push(consumer);
-  }
-  return out;
-}
-
 /** Every secret value, longest first so redacting one cannot leave part of a longer one behind. */
 export function collectSecrets(c: Config): string[] {
   const all: (string | undefined)[] = [
     ...[...c.providers.values()].flatMap((p) => [p.credentials.token, p.credentials.gitPassword]),
     ...c.consumers.flatMap((x) => [x.credentials.accessKey, x.credentials.secretKey]),
+    c.queue?.credentials.secretKey,
+    c.queue?.jobStore.credentials.secretKey,
     c.webhook.githubSecret,
     c.webhook.gitlabSecret,
     c.webhook.giteaSecret,
@@ -227,13 +176,4 @@ export function collectSecrets(c: Config): string[] {
   ];
   const set = new Set(all.filter((s): s is string => s !== undefined && s !== ""));
   return [...set].sort((a, b) => b.length - a.length);
-}
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === "https:" || u.protocol === "http:";
-  } catch {
-    return false;
-  }
 }

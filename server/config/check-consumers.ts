@@ -1,7 +1,6 @@
 // consumers: (and the legacy single consumer:) → ConsumerConfig[], with the rules that need more
 // than one field: unique names, a region the SQS client can use, the provider the queue is for.
-import { isHttpUrl } from "./base-url.ts";
-import { REGION } from "./base-url.ts";
+import { isHttpUrl, REGION } from "./base-url.ts";
 import { blank } from "./check-providers.ts";
 import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";

@@ -1,6 +1,5 @@
 // queue: → the distributed queue's settings, or undefined for the embedded journal queue.
-import { isHttpUrl } from "./base-url.ts";
-import { REGION } from "./base-url.ts";
+import { isHttpUrl, REGION } from "./base-url.ts";
 import { blank } from "./check-providers.ts";
 import { regionOfQueueUrl } from "./check-consumers.ts";
 import type { Path } from "./positions.ts";

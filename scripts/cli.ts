@@ -2,6 +2,7 @@
 // 1 the work failed (unreachable, auth, timeout); 2 usage or configuration error.
 import { BridgeError, ConfigError, UsageError } from "../server/errors.ts";
 import { redact } from "../server/mirror/redact.ts";
+import { readLine } from "./commands/read-line.ts";
 import type { CliIo } from "./commands/io.ts";
 
 const USAGE = `usage: git-bridge <command> [options]
@@ -15,6 +16,8 @@ const USAGE = `usage: git-bridge <command> [options]
   hooks uninstall <bare-repo-dir>
   hooks status <bare-repo-dir> [--json]
   hooks drain [--env-file PATH] [--json]
+  migrate plan|run|check|teardown [preflight|1..9|all] [--config migration.yaml] [--yes] [--json]
+  migrate status [--config migration.yaml] [--json]
   serve
 
 Every command takes --config PATH (or CONFIG_PATH).`;
@@ -32,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
     return (await import("./commands/config-check.ts")).configCheckCommand(args.slice(1), io);
   },
   hooks: async (args, io) => (await import("./commands/hooks.ts")).hooksCommand(args, io),
+  migrate: async (args, io) => (await import("./commands/migrate.ts")).migrateCommand(args, io),
   serve: async (args, io) => (await import("../server/main.ts")).serveCommand(args, io),
 };
 
@@ -42,6 +46,7 @@ export function defaultIo(): CliIo {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     secrets: [],
+    readLine,
   };
 }
 

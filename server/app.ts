@@ -24,6 +24,8 @@ export interface JobQueue {
   /** `jobId` saves reading `job`, which the embedded queue copies when it is read. */
   enqueue(req: SyncRequest): Promise<{ status: "accepted" | "duplicate"; job: Job; jobId?: string }>;
   get(id: string): Job | undefined;
+  /** Distributed mode: the shared job record, which any replica may have written. */
+  lookup?(id: string): Promise<Job | undefined>;
   isOpen(): boolean;
 }
 
@@ -49,6 +51,8 @@ export interface AppDeps {
   status?: StatusSources;
   /** GET /metrics, and the webhook delivery counters. */
   metrics?: BridgeMetrics;
+  /** The Slack app's receiver (bot/receiver.ts); absent when the app is off: /slack/events is then a 404. */
+  slackEvents?: (req: Request) => Promise<Response>;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -71,6 +75,8 @@ export function createApp(deps: AppDeps): Hono {
     app.route("/", statusRoutes({ token: deps.config.status.token, status: deps.status, metrics: deps.metrics }));
     app.route("/", statusPageRoutes({ token: deps.config.status.token, status: deps.status }));
   }
+  const slackEvents = deps.slackEvents;
+  if (slackEvents) app.post("/slack/events", (c) => slackEvents(c.req.raw));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   // One place maps errors to HTTP: unknown failures are 500 with redacted text, never a stack.
   app.onError((err, c) => {

@@ -4,11 +4,14 @@
 // stops them all in one place. main.ts (the CLI's `serve`) and the integration tests start the
 // bridge through here.
 import { mkdir, unlink, writeFile } from "node:fs/promises";
+import { hostname as machineName } from "node:os";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
+import type { SlackServiceOptions } from "../bot/service.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
+import { sqsConsumerServices } from "./intake/sqs-consumer.ts";
 import { spoolDrainService } from "./lifecycle/spool-drain.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { hasGit, selectEngine } from "./mirror/git/select-engine.ts";
@@ -19,6 +22,8 @@ import { type ResolveHost, systemResolveHost } from "./mirror/remote-policy.ts";
 import { syncRepo } from "./mirror/sync.ts";
 import { jobNotifier } from "./notify/notify-job.ts";
 import { createQueue, type Queue } from "./queue/queue.ts";
+import { createFifoQueue } from "./queue/sqs-fifo/fifo-queue.ts";
+import type { RunSync } from "./queue/types.ts";
 import { currentRuntime, type Listener } from "./runtime/index.ts";
 import { createIsomorphicEngine } from "./mirror/git/isomorphic.ts";
 import { createMetrics } from "./observe/metrics.ts";
@@ -35,8 +40,10 @@ export interface BridgeOptions {
   fetch?: typeof fetch;
   resolveHost?: ResolveHost;
   git?: GitEngine;
-  /** Slack Web API base (tests point it at a local server). */
+  /** Slack Web API base (tests point it at a local server); default slack.api_url. */
   slackApiUrl?: string;
+  /** The Slack app's options (tests: no Web API retries). */
+  slack?: SlackServiceOptions;
   clock?: Clock;
   timers?: Timers;
   /** The environment as the entry point read it (default: none). */
@@ -77,20 +84,31 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const timers = opts.timers ?? systemTimers;
   await mkdir(config.workDir, { recursive: true });
 
-  const queue = await createQueue({
-    dir: join(config.workDir, "queue"),
-    concurrency: config.mirror.concurrency,
-    redact,
-    log,
-    now: () => clock.now(),
-    timers,
-    run: (req, signal) => syncRepo({ git, resolveHost }, config, { repo: req.repo, direction: req.direction, ref: req.ref, signal }),
-  });
+  const run: RunSync = (req, signal) =>
+    syncRepo({ git, resolveHost }, config, {
+      repo: req.repo,
+      direction: req.direction,
+      ref: req.ref,
+      signal,
+      ...(req.force?.length ? { force: req.force } : {}),
+    });
+  const queue: Queue = config.queue
+    ? await createFifoQueue({ config: config.queue, run, log, redact, timers, now: () => clock.now(), concurrency: config.mirror.concurrency, replica: `${machineName()}:${process.pid}` })
+    : await createQueue({ dir: join(config.workDir, "queue"), concurrency: config.mirror.concurrency, redact, log, now: () => clock.now(), timers, run });
   const snapshot = createSnapshot(config, redact);
   const status = { snapshot, queueStats: () => queue.stats(), now: () => clock.now() };
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, status, env: opts.env ?? {} };
   // Before anything can finish: jobs replayed from the journal start on the next tick.
-  const notify = jobNotifier(deps, opts.slackApiUrl);
+  // Bolt and its dependencies take several times longer to load than the rest of the server: only
+  // a bridge with a Slack app pays for them.
+  const slack = config.slack.botToken
+    ? (await import("../bot/service.ts")).createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) })
+    : undefined;
+  const notify = jobNotifier(deps, {
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...(opts.slack?.retries !== undefined ? { retries: opts.slack.retries } : {}),
+    ...(slack ? { bot: { token: slack.token, post: slack.post } } : {}),
+  });
   queue.onFinished((job) => void notify(job));
   const metrics = createMetrics({ repos: config.repos.map((r) => r.name), snapshot, queue, workDir: config.workDir, now: () => clock.now() });
   queue.onFinished((job) => {
@@ -105,7 +123,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     slackApiUrl: opts.slackApiUrl,
   });
 
-  const services = serviceGroup([spoolDrainService(deps), reconcile, ...(opts.services?.(deps) ?? [])], log);
+  const services = serviceGroup(
+    [spoolDrainService(deps), reconcile, ...sqsConsumerServices(deps), ...(slack ? [slack] : []), ...(opts.services?.(deps) ?? [])],
+    log,
+  );
   await services.start();
 
   let stopping = false;
@@ -136,6 +157,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     readBody: runtime.readBody,
     status,
     metrics,
+    ...(slack?.handleHttp ? { slackEvents: slack.handleHttp } : {}),
   });
   const hostname = opts.hostname ?? "0.0.0.0";
   let listener: Listener;

@@ -6,4 +6,6 @@ export interface CliIo {
   stderr: (s: string) => void;
   /** Filled in once config is loaded: every secret, so error output can be redacted. */
   secrets: string[];
+  /** Asks a question and reads one line of the answer (undefined at end of input). */
+  readLine?: (prompt: string) => Promise<string | undefined>;
 }

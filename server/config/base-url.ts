@@ -69,3 +69,12 @@ export function privateHostKind(hostname: string): string | undefined {
 }
 
 export const isPrivateHost = (hostname: string): boolean => privateHostKind(hostname) !== undefined;
+
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+}

@@ -8,8 +8,11 @@ import { checkSecretLengths } from "./secret-rules.ts";
 import { formatPath } from "./positions.ts";
 import type { Path } from "./positions.ts";
 import type { Report } from "./report.ts";
-import type { RawConfig, RawConsumer } from "./schema.ts";
-import type { Config, ConsumerConfig } from "./types.ts";
+import { isHttpUrl } from "./base-url.ts";
+import { buildConsumers } from "./check-consumers.ts";
+import { buildQueue } from "./check-queue.ts";
+import type { RawConfig } from "./schema.ts";
+import type { Config, SlackConfig } from "./types.ts";
 import { buildReconcile } from "./reconcile-settings.ts";
 
 export const DEFAULTS = {
@@ -39,7 +42,8 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     drainTimeoutSeconds: raw.mirror.drain_timeout_seconds || DEFAULTS.drainTimeoutSeconds,
     concurrency: raw.mirror.concurrency ?? DEFAULTS.concurrency,
   };
-  const consumers = buildConsumers(raw, mirror.timeoutSeconds, report);
+  const consumers = buildConsumers(raw, providers, report);
+  const queue = buildQueue(raw.queue, report);
 
   // A Slack incoming-webhook URL is a credential: a malformed one is not repeated (this runs
   // before any redactor exists).
@@ -58,6 +62,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     providers,
     repos,
     consumers,
+    ...(queue ? { queue } : {}),
     webhook: {
       gitlabSecret: blank(raw.webhook.gitlab_secret),
       githubSecret: blank(raw.webhook.github_secret),
@@ -71,10 +76,12 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
         webhookUrl: url(["notification", "slack", "webhook_url"], slack.webhook_url, true) ??
           blank(env.SLACK_WEBHOOK_URL),
         channel: blank(slack.channel),
-        botToken: blank(slack.bot_token),
+        // One Slack app: the bot's token posts notifications unless they have their own.
+        botToken: blank(slack.bot_token) ?? blank(raw.slack.bot_token) ?? blank(env.SLACK_BOT_TOKEN),
       },
     },
     mirror,
+    slack: buildSlack(raw, env, url, report),
     git: { engine: raw.git.engine },
     hooks: { secret: blank(raw.hooks.secret), serverUrl: url(["hooks", "server_url"], raw.hooks.server_url) },
     reconcile: buildReconcile(raw.reconcile, report),
@@ -104,6 +111,39 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
   return config;
 }
 
+/** `slack:`; SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET / SLACK_APP_TOKEN fill in what the file leaves unset. */
+function buildSlack(
+  raw: RawConfig,
+  env: Env,
+  url: (path: Path, value: string | undefined) => string | undefined,
+  report: Report,
+): SlackConfig {
+  const s = raw.slack;
+  const ids = (xs: string[]) => xs.map((x) => x.trim()).filter((x) => x !== "");
+  const apiUrl = url(["slack", "api_url"], s.api_url) ?? "https://slack.com/api/";
+  const out: SlackConfig = {
+    botToken: blank(s.bot_token) ?? blank(env.SLACK_BOT_TOKEN),
+    signingSecret: blank(s.signing_secret) ?? blank(env.SLACK_SIGNING_SECRET),
+    appToken: blank(s.app_token) ?? blank(env.SLACK_APP_TOKEN),
+    socketMode: s.socket_mode,
+    allowedUsers: ids(s.allowed_users),
+    allowedChannels: ids(s.allowed_channels),
+    approvers: ids(s.approvers),
+    apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
+    allowSelfApproval: s.allow_self_approval,
+  };
+  const approvals = blank(s.approvals_channel);
+  if (approvals !== undefined) out.approvalsChannel = approvals;
+  // The app is on when it has a bot token; then it must be able to prove requests come from Slack.
+  if (out.botToken !== undefined && out.socketMode && out.appToken === undefined) {
+    report.error(["slack", "socket_mode"], "slack.socket_mode is true but slack.app_token is not set: set it (or SLACK_APP_TOKEN) to an xapp- token with connections:write, or turn socket_mode off");
+  }
+  if (out.botToken !== undefined && !out.socketMode && out.signingSecret === undefined) {
+    report.errorWithoutPosition("slack.bot_token is set but slack.signing_secret is not: set it (or SLACK_SIGNING_SECRET) to the app's signing secret, or use slack.socket_mode with an app token");
+  }
+  return out;
+}
+
 function port(filePort: number | undefined, env: Env, report: Report): number {
   const fromEnv = blank(env.PORT);
   if (fromEnv === undefined) return filePort ?? DEFAULTS.port;
@@ -118,88 +158,26 @@ function port(filePort: number | undefined, env: Env, report: Report): number {
   return n;
 }
 
-function buildConsumers(raw: RawConfig, timeoutSeconds: number, report: Report): ConsumerConfig[] {
-  // The legacy single `consumer:` joins the list when its queue_url is set (as in the Go bridge);
-  // expand-env.ts already dropped it when queue_url was unset.
-  const entries: [Path, RawConsumer, string][] = raw.consumers.map((
-    c,
-    i,
-  ) => [["consumers", i], c, `sqs-${i}`]);
-  if (raw.consumer && blank(raw.consumer.queue_url) !== undefined) {
-    entries.push([["consumer"], raw.consumer, "default"]);
-  }
-  const names = new Map<string, string>();
-  const out: ConsumerConfig[] = [];
-  for (const [path, c, defaultName] of entries) {
-    const label = path.length === 2 ? `consumers[${path[1]}]` : "consumer";
-    const queueUrl = blank(c.queue_url);
-    if (queueUrl === undefined) {
-      report.error(path, `${label}.queue_url is required (the SQS queue URL to poll for CodeCommit events)`);
-    } else if (!isHttpUrl(queueUrl)) {
-      report.error(
-        [...path, "queue_url"],
-        `${label}.queue_url must be an http(s) URL (got ${JSON.stringify(queueUrl)})`,
-      );
-    }
-    const name = blank(c.name) ?? defaultName;
-    if (names.has(name)) {
-      report.error(
-        [...path, "name"],
-        `${label}.name "${name}" is already used by ${names.get(name)}; consumer names must be unique`,
-      );
-    }
-    names.set(name, label);
-    // Messages are handled one after another, so the window must cover a whole sync; a shorter
-    // one makes the message visible again mid-sync and it ends up in the DLQ.
-    const visibility = c.visibility_timeout_seconds || timeoutSeconds;
-    if (visibility < timeoutSeconds) {
-      report.error(
-        [...path, "visibility_timeout_seconds"],
-        `${label}.visibility_timeout_seconds (${visibility}) must be at least ` +
-          `mirror.timeout_seconds (${timeoutSeconds}), or messages reappear mid-sync and end in the DLQ`,
-      );
-    }
-    const credentials: ConsumerConfig["credentials"] = {};
-    if (blank(c.credentials.access_key)) credentials.accessKey = c.credentials.access_key;
-    if (blank(c.credentials.secret_key)) credentials.secretKey = c.credentials.secret_key;
-    const consumer: ConsumerConfig = {
-      name,
-      type: c.type,
-      queueUrl: queueUrl ?? "",
-      credentials,
-      visibilityTimeoutSeconds: visibility,
-    };
-    const region = blank(c.region);
-    if (region !== undefined) consumer.region = region;
-    out.push(consumer);
-  }
-  return out;
-}
-
 /** Every secret value, longest first so redacting one cannot leave part of a longer one behind. */
 export function collectSecrets(c: Config): string[] {
   const all: (string | undefined)[] = [
     ...[...c.providers.values()].flatMap((p) => [p.credentials.token, p.credentials.gitPassword]),
     ...c.consumers.flatMap((x) => [x.credentials.accessKey, x.credentials.secretKey]),
+    c.queue?.credentials.secretKey,
+    c.queue?.jobStore.credentials.secretKey,
     c.webhook.githubSecret,
     c.webhook.gitlabSecret,
     c.webhook.giteaSecret,
     c.retry.apiToken,
     c.notification.slack.webhookUrl,
     c.notification.slack.botToken,
+    c.slack.botToken,
+    c.slack.signingSecret,
+    c.slack.appToken,
     ...c.repos.map((r) => r.slackWebhookUrl),
     c.hooks.secret,
     c.status.token,
   ];
   const set = new Set(all.filter((s): s is string => s !== undefined && s !== ""));
   return [...set].sort((a, b) => b.length - a.length);
-}
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === "https:" || u.protocol === "http:";
-  } catch {
-    return false;
-  }
 }

@@ -38,6 +38,15 @@ export function buildProviders(
         `providers.${name}.region must be an AWS region such as eu-west-1 (got ${JSON.stringify(region)})`,
       );
     }
+    const accountId = blank(p.account_id);
+    if (accountId !== undefined && (p.type !== "codecommit" || !/^\d{12}$/.test(accountId))) {
+      report.error(
+        at("account_id"),
+        p.type !== "codecommit"
+          ? `providers.${name}.account_id is only for type codecommit; remove it`
+          : `providers.${name}.account_id must be a 12-digit AWS account id (got ${JSON.stringify(accountId)})`,
+      );
+    }
     let baseUrl: string | undefined;
     const rawUrl = blank(p.base_url);
     if (rawUrl !== undefined) {
@@ -91,6 +100,7 @@ export function buildProviders(
       type: p.type,
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(region !== undefined ? { region } : {}),
+      ...(accountId !== undefined ? { accountId } : {}),
       credentials,
       ...flags,
     });

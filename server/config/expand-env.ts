@@ -63,6 +63,10 @@ const SWITCHES: readonly (readonly string[])[] = [
   ["hooks", "secret"],
   ["consumer", "queue_url"],
   ["status", "token"],
+  ["slack", "bot_token"],
+  ["slack", "signing_secret"],
+  ["slack", "app_token"],
+  ["slack", "approvals_channel"],
 ];
 
 export function isSwitchSetting(path: Path): boolean {
@@ -84,8 +88,11 @@ export interface ExpandResult {
   substitutions: Array<[string, string]>;
 }
 
-/** Expands every string value of the tree (mapping keys are refused earlier, in positions.ts). */
-export function expandTree(root: PlainMap, positions: Positions, env: Env): ExpandResult {
+/**
+ * Expands every string value of the tree (mapping keys are refused earlier, in positions.ts).
+ * `isSwitch` names the settings an unset variable turns off (migration.yaml has its own).
+ */
+export function expandTree(root: PlainMap, positions: Positions, env: Env, isSwitch: (path: Path) => boolean = isSwitchSetting): ExpandResult {
   const problems: EnvProblem[] = [];
   const substitutions: Array<[string, string]> = [];
   const visit = (value: Plain, path: Path): Plain | undefined => {
@@ -118,7 +125,7 @@ export function expandTree(root: PlainMap, positions: Positions, env: Env): Expa
       return undefined;
     }
     if (ex.missing.length === 0) return ex.value;
-    if (isSwitchSetting(path)) return undefined;
+    if (isSwitch(path)) return undefined;
     const refs = ex.missing.map((n) => `\${${n}}`).join(", ");
     const which = ex.missing.length === 1 ? "which is unset or empty" : "which are unset or empty";
     problems.push({

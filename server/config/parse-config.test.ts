@@ -46,6 +46,8 @@ describe("parseConfig: the Go git-bridge format", () => {
       region: "eu-central-1",
       credentials: { accessKey: "AKIAEXAMPLE", secretKey: "sqs-secret-key-1" },
       visibilityTimeoutSeconds: 600,
+      waitTimeSeconds: 20,
+      retryBackoffSeconds: 10,
     }]);
     assert.equal(c.webhook.maxBodySizeMb, 10);
     assert.equal(c.notification.slack.channel, "#ops");
@@ -89,7 +91,9 @@ describe("parseConfig: the Go git-bridge format", () => {
       queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/legacy",
       region: "eu-west-1",
       credentials: { accessKey: "AK2-legacy", secretKey: "SK2-legacy" },
-      visibilityTimeoutSeconds: 300, // defaults to mirror.timeout_seconds
+      visibilityTimeoutSeconds: 120, // as documented; a heartbeat covers longer syncs
+      waitTimeSeconds: 20,
+      retryBackoffSeconds: 10,
     });
   });
 

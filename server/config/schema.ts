@@ -84,6 +84,9 @@ export const ProviderSchema = mapping({
   type: oneOf(PROVIDER_TYPES),
   base_url: v.optional(text()),
   region: v.optional(text()),
+  // codecommit: the AWS account the repositories live in; CodeCommit events from another account
+  // are not this provider's.
+  account_id: v.optional(text()),
   credentials: v.optional(
     mapping({
       token: v.optional(text()),
@@ -132,6 +135,34 @@ export const ConsumerSchema = mapping({
   credentials: v.optional(mapping({ access_key: v.optional(text()), secret_key: v.optional(text()) }), {}),
   // 0 means "default" (the Go bridge could not tell 0 from absent).
   visibility_timeout_seconds: v.optional(int(0, 43200)),
+  // Extensions: which codecommit provider the queue carries events for, an endpoint override (VPC
+  // endpoints, local SQS-protocol servers), the long-poll wait and the retry backoff of a failed sync.
+  provider: v.optional(text()),
+  endpoint: v.optional(text()),
+  wait_time_seconds: v.optional(int(0, 20)),
+  retry_backoff_seconds: v.optional(int(0, 43200)),
+});
+
+const KeysSchema = v.optional(mapping({ access_key: v.optional(text()), secret_key: v.optional(text()) }), {});
+
+export const QueueSchema = mapping({
+  type: v.optional(oneOf(["embedded", "sqs"] as const), "embedded"),
+  queue_url: v.optional(text()),
+  region: v.optional(text()),
+  endpoint: v.optional(text()),
+  credentials: KeysSchema,
+  visibility_timeout_seconds: v.optional(int(0, 43200)),
+  wait_time_seconds: v.optional(int(0, 20)),
+  job_store: v.optional(
+    mapping({
+      type: v.optional(oneOf(["s3"] as const), "s3"),
+      bucket: v.optional(text()),
+      prefix: v.optional(text()),
+      region: v.optional(text()),
+      endpoint: v.optional(text()),
+      credentials: KeysSchema,
+    }),
+  ),
 });
 
 export const ConfigSchema = mapping({
@@ -154,6 +185,7 @@ export const ConfigSchema = mapping({
   repos: list(RepoSchema),
   consumer: v.optional(ConsumerSchema),
   consumers: v.optional(list(ConsumerSchema), []),
+  queue: v.optional(QueueSchema),
   webhook: v.optional(
     mapping({
       gitlab_secret: v.optional(text()),
@@ -174,6 +206,21 @@ export const ConfigSchema = mapping({
         }),
         {},
       ),
+    }),
+    {},
+  ),
+  slack: v.optional(
+    mapping({
+      bot_token: v.optional(text()),
+      signing_secret: v.optional(text()),
+      app_token: v.optional(text()),
+      socket_mode: v.optional(bool(), false),
+      allowed_users: v.optional(list(text()), []),
+      allowed_channels: v.optional(list(text()), []),
+      approvers: v.optional(list(text()), []),
+      api_url: v.optional(text()),
+      approvals_channel: v.optional(text()),
+      allow_self_approval: v.optional(bool(), false),
     }),
     {},
   ),
@@ -199,3 +246,4 @@ export type RawConfig = v.InferOutput<typeof ConfigSchema>;
 export type RawProvider = v.InferOutput<typeof ProviderSchema>;
 export type RawRepo = v.InferOutput<typeof RepoSchema>;
 export type RawConsumer = v.InferOutput<typeof ConsumerSchema>;
+export type RawQueue = v.InferOutput<typeof QueueSchema>;

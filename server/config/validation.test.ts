@@ -201,31 +201,43 @@ describe("providers", () => {
 });
 
 describe("consumers", () => {
-  it("need a queue_url, unique names and a visibility timeout that covers a sync", () => {
+  it("need a queue_url, unique names, a region, a codecommit provider and both keys or none", () => {
     assert.deepEqual(
       errorsOf(
         yaml(
           ...BASE,
-          "mirror: { timeout_seconds: 600 }",
           "consumers:",
           "  - { name: a, region: eu-west-1 }",
-          "  - { name: b, queue_url: 'https://sqs/q', visibility_timeout_seconds: 300 }",
-          "  - { name: b, queue_url: 'sqs://q' }",
+          "  - { name: b, queue_url: 'https://sqs/q', region: eu-west-1, provider: gl, credentials: { access_key: AK } }",
+          "  - { name: b, queue_url: 'sqs://q', endpoint: 'tcp://x' }",
         ),
       ),
       [
-        "config.yaml:21:5: consumers[0].queue_url is required (the SQS queue URL to poll for CodeCommit events)",
-        "config.yaml:22:72: consumers[1].visibility_timeout_seconds (300) must be at least mirror.timeout_seconds (600), or messages reappear mid-sync and end in the DLQ",
-        'config.yaml:23:13: consumers[2].name "b" is already used by consumers[1]; consumer names must be unique',
-        'config.yaml:23:27: consumers[2].queue_url must be an http(s) URL (got "sqs://q")',
+        "config.yaml:20:5: consumers[0].queue_url is required (the SQS queue URL to poll for CodeCommit events)",
+        'config.yaml:21:73: consumers[1].provider must name a codecommit provider under providers: (got "gl"; codecommit providers: cc)',
+        "config.yaml:21:90: consumers[1].credentials needs both access_key and secret_key, or neither (then the AWS default credential chain is used)",
+        "config.yaml:22:5: consumers[2].region is required: the queue URL does not name one (e.g. region: eu-west-1)",
+        'config.yaml:22:13: consumers[2].name "b" is already used by consumers[1]; consumer names must be unique',
+        'config.yaml:22:27: consumers[2].queue_url must be an http(s) URL (got "sqs://q")',
+        'config.yaml:22:48: consumers[2].endpoint must be an http(s) URL (got "tcp://x")',
       ],
     );
   });
-  it("get Go's default names", () => {
+  it("get Go's default names, the documented timeouts and the region of an AWS queue URL", () => {
     const c = parse(
-      yaml(...BASE, "consumers: [{ queue_url: 'https://sqs/a' }, { queue_url: 'https://sqs/b' }]"),
+      yaml(
+        ...BASE,
+        "consumers:",
+        "  - { queue_url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/a' }",
+        "  - { queue_url: 'http://127.0.0.1:9324/q/b', region: us-east-2, endpoint: 'http://127.0.0.1:9324/', wait_time_seconds: 1 }",
+      ),
     );
     assert.deepEqual(c.consumers.map((x) => x.name), ["sqs-0", "sqs-1"]);
+    assert.deepEqual(c.consumers.map((x) => x.region), ["eu-west-1", "us-east-2"]);
+    assert.equal(c.consumers[0].visibilityTimeoutSeconds, 120);
+    assert.deepEqual(c.consumers.map((x) => x.waitTimeSeconds), [20, 1]);
+    assert.equal(c.consumers[1].endpoint, "http://127.0.0.1:9324");
+    assert.deepEqual(c.consumers[0].credentials, {});
   });
 });
 
@@ -238,5 +250,34 @@ describe("URLs of other settings", () => {
         'config.yaml:20:22: hooks.server_url must be an http(s) URL (got "ftp://x")',
       ],
     );
+  });
+});
+
+describe("queue (distributed mode)", () => {
+  it("is absent by default: the embedded journal queue", () => {
+    assert.equal(parse(yaml(...BASE)).queue, undefined);
+    assert.equal(parse(yaml(...BASE, "queue: { type: embedded }")).queue, undefined);
+  });
+  it("needs a FIFO queue URL and a job store bucket", () => {
+    assert.deepEqual(
+      errorsOf(yaml(...BASE, "queue: { type: sqs, queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/jobs', credentials: { access_key: AK } }")),
+      [
+        "config.yaml:19:1: queue.job_store.bucket is required for type sqs: the S3 bucket every replica reads job records from (GET /jobs/:id)",
+        'config.yaml:19:32: queue.queue_url must be the http(s) URL of an SQS FIFO queue, ending in .fifo (got "https://sqs.eu-west-1.amazonaws.com/1/jobs"); a standard queue cannot keep one repo\'s syncs apart',
+        "config.yaml:19:91: queue.credentials needs both access_key and secret_key, or neither (then the AWS default credential chain is used)",
+      ],
+    );
+  });
+  it("takes the region from the queue URL and the job store's settings from the queue's", () => {
+    const q = parse(yaml(...BASE, "queue: { type: sqs, queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/jobs.fifo', job_store: { bucket: b } }")).queue;
+    assert.deepEqual(q, {
+      type: "sqs",
+      queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/jobs.fifo",
+      region: "eu-west-1",
+      credentials: {},
+      visibilityTimeoutSeconds: 120,
+      waitTimeSeconds: 20,
+      jobStore: { bucket: "b", prefix: "git-bridge/", region: "eu-west-1", credentials: {} },
+    });
   });
 });

@@ -87,6 +87,17 @@ test("on_divergence force overwrites, keeps a backup and records the ledger", ()
   assert.match(p.reason!, /forced/);
 });
 
+test("an approved force (Slack) overwrites only the refs it names, keeping a backup", () => {
+  const p = one({ [H]: C }, { [H]: D }, { [H]: B }, { forceRefs: [H] });
+  assert.equal(p.action, "updated");
+  assert.deepEqual(p.push, { side: "target", ref: H, newOid: C, expectedOid: D });
+  assert.deepEqual(p.keep, { side: "target", oid: D });
+  assert.match(p.reason!, /^forced \(approved force\)/);
+  const other = one({ [H]: C }, { [H]: D }, { [H]: B }, { forceRefs: ["refs/heads/other"] });
+  assert.equal(other.action, "diverged");
+  assert.equal(other.push, undefined);
+});
+
 test("deletes need prune, and only while the target is at the ledger", () => {
   const kept = one({}, { [H]: B }, { [H]: B });
   assert.equal(kept.action, "unchanged");

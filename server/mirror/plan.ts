@@ -56,6 +56,8 @@ export interface PlanInput {
   pin: (ref: string) => { direction: Direction; label: string } | undefined;
   prune: boolean;
   onDivergence: "skip" | "force";
+  /** Refs forced as if on_divergence were force (an approver asked for these from Slack). */
+  forceRefs?: string[];
   /** Is `ancestor` reachable from `descendant`? undefined when either object is unknown. */
   ancestry: (ancestor: string, descendant: string) => boolean | undefined;
 }
@@ -165,16 +167,17 @@ function divergedOrForced(
   reason: string,
 ): PlannedRef {
   // Forcing needs a side that is authoritative for the ref: a one-way repo or a pinned ref.
-  if (input.onDivergence === "force" && single && value(sender(single)) !== null) {
+  const approved = input.forceRefs?.includes(ref) ?? false;
+  if ((input.onDivergence === "force" || approved) && single && value(sender(single)) !== null) {
     const oldOid = value(receiver(single));
     const planned = carryOut(input, ref, single, value);
     return {
       ...planned,
-      reason: `forced (on_divergence: force): ${reason}`,
+      reason: `forced (${input.onDivergence === "force" ? "on_divergence: force" : "approved force"}): ${reason}`,
       keep: oldOid ? { side: receiver(single), oid: oldOid } : undefined,
     };
   }
-  const hint = input.onDivergence === "force" && !single
+  const hint = (input.onDivergence === "force" || approved) && !single
     ? "on_divergence: force needs a one-way repo or a ref pinned by ref_overrides"
     : "resolve it by hand, or set on_divergence: force to let the source win";
   return {

@@ -28,6 +28,8 @@ export interface SyncOptions {
   refs?: string[];
   /** An outer cancel (server shutdown); the timeout from mirror.timeout_seconds applies anyway. */
   signal?: AbortSignal;
+  /** Refs to overwrite if diverged, as `on_divergence: force` would (an approver's Slack click). */
+  force?: string[];
 }
 
 export interface SyncResult {
@@ -63,7 +65,7 @@ export async function syncRepo(deps: SyncDeps, config: Config, opts: SyncOptions
     opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
     lockLost.addEventListener("abort", onLockLost, { once: true });
     try {
-      return await runLocked(deps, config, repo, remotes, only, refs, controller.signal);
+      return await runLocked(deps, config, repo, remotes, only, refs, controller.signal, opts.force);
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onOuterAbort);
@@ -86,6 +88,7 @@ async function runLocked(
   only: Direction | undefined,
   refs: string[] | undefined,
   signal: AbortSignal,
+  force?: string[],
 ): Promise<RefResult[]> {
   const git = deps.git;
   const cache = cacheDir(config, repo);
@@ -122,6 +125,7 @@ async function runLocked(
     pin: (r) => pinFor(repo, r),
     prune: repo.prune,
     onDivergence: repo.onDivergence,
+    ...(force?.length ? { forceRefs: force } : {}),
     ancestry: (a, b) => (a === b ? true : known.get(`${a}..${b}`)),
   });
 

@@ -35,7 +35,23 @@ export interface PlainText {
 export type SlackBlock =
   | { type: "header"; text: PlainText }
   | { type: "section"; text?: MrkdwnText; fields?: MrkdwnText[] }
-  | { type: "context"; elements: MrkdwnText[] };
+  | { type: "context"; elements: MrkdwnText[] }
+  | { type: "actions"; block_id?: string; elements: ButtonElement[] };
+
+/** A Block Kit button (the Slack app adds Retry / Force to notifications). */
+export interface ButtonElement {
+  type: "button";
+  action_id: string;
+  text: PlainText;
+  value?: string;
+  style?: "primary" | "danger";
+  confirm?: {
+    title: PlainText;
+    text: PlainText;
+    confirm: PlainText;
+    deny: PlainText;
+  };
+}
 
 export interface SlackMessage {
   /** Fallback for notifications and clients without blocks (still mrkdwn-parsed, so escaped). */

@@ -38,6 +38,7 @@ function config(providers: ProviderConfig[], repos: RepoConfig[]): Config {
     consumers: [],
     webhook: { maxBodySizeMb: 10 },
     retry: {},
+    slack: { socketMode: false, allowedUsers: [], allowedChannels: [], approvers: [], apiUrl: "https://slack.com/api/", allowSelfApproval: false },
     notification: { slack: {} },
     mirror: { timeoutSeconds: 600, concurrency: 4, drainTimeoutSeconds: 30 },
     git: { engine: "native" },

@@ -10,7 +10,7 @@
 import { providerBaseUrl } from "../config/base-url.ts";
 import { pushDirection } from "../config/direction.ts";
 import { refOverrideFor } from "../config/ref-globs.ts";
-import type { Config, Direction, ProviderConfig, RepoConfig, Side } from "../config/types.ts";
+import type { Config, Direction, ProviderConfig, ProviderType, RepoConfig, Side } from "../config/types.ts";
 import type { SyncRequest } from "../queue/types.ts";
 import type { PushDelivery } from "./types.ts";
 
@@ -24,13 +24,16 @@ export interface DeliveryMatch {
 
 export type MatchResult = DeliveryMatch | { ignored: string };
 
+/** What matching reads of a delivery; CodeCommit events (server/intake) match the same way. */
+export type MatchQuery = Pick<PushDelivery, "repoPath" | "host" | "ref"> & { provider: ProviderType };
+
 interface Candidate {
   repo: RepoConfig;
   side: Side;
   provider: ProviderConfig;
 }
 
-export function matchDelivery(config: Pick<Config, "providers" | "repos">, d: PushDelivery): MatchResult {
+export function matchDelivery(config: Pick<Config, "providers" | "repos">, d: MatchQuery): MatchResult {
   const ofType = [...config.providers.values()].filter((p) => p.type === d.provider);
   if (ofType.length === 0) {
     return { ignored: `no ${d.provider} provider is configured; add one under providers: or remove this webhook` };
@@ -84,7 +87,7 @@ export function providerHost(p: ProviderConfig): string | undefined {
   }
 }
 
-function findCandidates(repos: RepoConfig[], providers: ProviderConfig[], d: PushDelivery): Candidate[] {
+function findCandidates(repos: RepoConfig[], providers: ProviderConfig[], d: MatchQuery): Candidate[] {
   const byName = new Map(providers.map((p) => [p.name, p]));
   const same = d.provider === "github"
     ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase()

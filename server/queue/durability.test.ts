@@ -160,6 +160,20 @@ test("requests folded into a waiting job survive a crash: merged count, widened 
   await q1.close({ deadlineMs: 0 });
 });
 
+test("an approved force survives a crash, also when it was folded into a waiting job", async (t) => {
+  const dir = tempDir(t);
+  const q1 = await createQueue({ dir, run: hangingRun, redact: (s) => s, concurrency: 1 });
+  await q1.enqueue(req("x"));
+  const waiting = await q1.enqueue(req("y"));
+  const forced = await q1.enqueue(req("y", { source: "slack", ref: "refs/heads/main", force: ["refs/heads/main"] }));
+  assert.equal(forced.jobId, waiting.jobId);
+  const alone = await q1.enqueue(req("z", { source: "slack", force: ["refs/heads/a", "refs/heads/b"] }));
+  const q2 = await openQueue(t, { dir, run: hangingRun, concurrency: 1 });
+  assert.deepEqual(q2.get(waiting.jobId)!.request.force, ["refs/heads/main"]);
+  assert.deepEqual(q2.get(alone.jobId)!.request.force, ["refs/heads/a", "refs/heads/b"]);
+  await q1.close({ deadlineMs: 0 });
+});
+
 test("a torn last line and a damaged line are tolerated", async (t) => {
   for (const tail of ["", "\0".repeat(4096)]) await tornAndDamaged(t, tail);
 });

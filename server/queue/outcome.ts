@@ -14,11 +14,14 @@ const sameDirection = (a: SyncRequest["direction"], b: SyncRequest["direction"])
 export function mergeRequests(waiting: SyncRequest, later: SyncRequest): SyncRequest {
   const sameRef = waiting.ref === later.ref;
   const sameDir = sameDirection(waiting.direction, later.direction);
-  if (sameRef && sameDir) return waiting; // the usual burst: nothing to widen, nothing to copy
-  const { ref, direction, ...out } = waiting as SyncRequest;
+  // An approved force names its refs, so it stays approved for exactly those whatever it joins.
+  const force = later.force?.length ? [...new Set([...(waiting.force ?? []), ...later.force])] : waiting.force;
+  if (sameRef && sameDir && force === waiting.force) return waiting; // the usual burst: nothing to widen, nothing to copy
+  const { ref, direction, force: _f, ...out } = waiting as SyncRequest;
   const merged: SyncRequest = out;
   if (sameRef && ref !== undefined) merged.ref = ref;
   if (sameDir && direction !== undefined) merged.direction = direction;
+  if (force?.length) merged.force = force;
   return merged;
 }
 

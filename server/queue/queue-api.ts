@@ -58,6 +58,11 @@ export interface Queue {
   /** Called once per job that reaches succeeded, partial or failed. Returns an unsubscribe. */
   onFinished(listener: (job: Job) => unknown): () => void;
   isOpen(): boolean;
+  /**
+   * Distributed mode: accepted requests are durable in SQS and may run on another replica, so
+   * onFinished() sees only the jobs this replica ran (server/queue/sqs-fifo).
+   */
+  readonly distributed?: boolean;
   /** Stops intake, waits for running syncs until the deadline, aborts the rest (they stay queued). */
   close(opts?: { deadlineMs?: number }): Promise<void>;
 }

@@ -194,6 +194,16 @@ test("mergeRequests keeps what both agree on", () => {
   );
 });
 
+test("mergeRequests keeps an approved force for exactly its refs, whatever it joins", () => {
+  const forced = req("x", { ref: "refs/heads/a", force: ["refs/heads/a"] });
+  assert.deepEqual(mergeRequests(req("x"), forced), req("x", { force: ["refs/heads/a"] }));
+  assert.deepEqual(mergeRequests(forced, req("x", { ref: "refs/heads/a" })), forced);
+  assert.deepEqual(
+    mergeRequests(forced, req("x", { ref: "refs/heads/b", force: ["refs/heads/b"] })),
+    req("x", { force: ["refs/heads/a", "refs/heads/b"] }),
+  );
+});
+
 test("backoff grows exponentially under a cap, with full jitter", () => {
   const o = { baseMs: 2000, maxMs: 60_000 };
   assert.equal(backoffDelay(1, o, () => 0.999999), 1999);

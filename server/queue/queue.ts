@@ -130,7 +130,8 @@ export async function createQueue(opts: QueueOptions): Promise<Queue> {
       delete job.next_attempt_at; // a fresh event: the remote may be back, try now
       if (d !== undefined) store.remember(d, job.id);
       // State first, then the record: a compaction's snapshot covers it. A small record, not the job.
-      const changed = job.request.ref !== before.ref || job.request.direction !== before.direction;
+      const changed = job.request.ref !== before.ref || job.request.direction !== before.direction ||
+        job.request.force !== before.force;
       const rec: JournalRecord = { k: "add", j: job.id, n: job.merged };
       if (d !== undefined) rec.d = d;
       if (changed) rec.req = job.request;
@@ -197,5 +198,6 @@ function cleanRequest(r: SyncRequest): SyncRequest {
   if (r.ref !== undefined) out.ref = r.ref;
   if (r.deliveryId !== undefined) out.deliveryId = r.deliveryId;
   if (r.actor !== undefined) out.actor = r.actor;
+  if (Array.isArray(r.force) && r.force.length > 0) out.force = [...r.force];
   return out;
 }

@@ -17,6 +17,11 @@ export interface SyncRequest {
   deliveryId?: string;
   /** Who pushed, for logs only. */
   actor?: string;
+  /**
+   * Refs an approver chose to overwrite on the receiving side if they are diverged (Slack's
+   * [Force from source]), like `on_divergence: force` for these refs only; the old tip is kept.
+   */
+  force?: string[];
 }
 
 export type JobState = "queued" | "running" | "succeeded" | "partial" | "failed";

@@ -23,13 +23,14 @@ export const jobView = (job: Job) => ({
 
 export function jobRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  app.get("/jobs/:id", (c) => {
+  app.get("/jobs/:id", async (c) => {
     const token = deps.config.retry.apiToken;
     if (!token) return c.json({ error: "not found" }, 404);
     if (!bearerMatches(c.req.header("authorization"), token)) {
       return c.json({ error: "missing or invalid Authorization header: send Authorization: Bearer <RETRY_API_TOKEN>" }, 401);
     }
-    const job = deps.queue.get(c.req.param("id"));
+    const id = c.req.param("id");
+    const job = deps.queue.lookup ? await deps.queue.lookup(id) : deps.queue.get(id);
     if (!job) return c.json({ error: `unknown job ${JSON.stringify(c.req.param("id"))}` }, 404);
     return c.json(jobView(job));
   });

@@ -21,6 +21,8 @@ export const CANARY = {
   WRONG_PASS: "canary-wrongpass-d2e3f4a5b6c7d8e9",
   SLACK_HOOK: "canary-slackhook-f4a5b6c7d8e9f0a1",
   SLACK_BOT: "xoxb-canary-slackbot-6c7d8e9f0a1b2c3d",
+  SLACK_SIGNING: "canary-slacksigning-8e9f0a1b2c3d4e5f",
+  SLACK_APP: "xapp-canary-slackapp-0a1b2c3d4e5f6a7b",
 } as const;
 /** The test's own accounts on the git hosts (used only by test-side git commands). */
 export const TESTER = { user: "tester", pass: "tester-pass-not-a-canary" };

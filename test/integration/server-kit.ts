@@ -26,6 +26,8 @@ export interface TestBridge {
 
 export interface BridgeOptions {
   slackApiUrl?: string;
+  /** The Slack app's options (tests: no Web API retries). */
+  slack?: { retries?: number };
   fetch?: typeof fetch;
 }
 
@@ -46,6 +48,7 @@ export async function startTestBridge(o: BridgeOptions & {
     },
     ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.slack ? { slack: o.slack } : {}),
   });
   let stopped: Promise<void> | undefined;
   return {

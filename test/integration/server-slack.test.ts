@@ -156,7 +156,7 @@ describe("Slack notifications", () => {
     assert.equal((await fetch(`${b.url}/ready`)).status, 200, "still ready");
   });
 
-  test("bot token mode: chat.postMessage with Bearer auth to the channel (not the webhook)", async () => {
+  test("bot token mode: chat.postMessage through @slack/web-api, Bearer auth, to the channel (not the webhook)", async () => {
     const api = await startRecorder('{"ok":true,"channel":"C123","ts":"1700000000.000100"}');
     const hook = await startRecorder("ok");
     hosts.env.SLACK_WEBHOOK = `${hook.url}/services/T0000/B0000/${CANARY.SLACK_HOOK}`;
@@ -177,8 +177,11 @@ describe("Slack notifications", () => {
       assert.equal(m.method, "POST");
       assert.equal(m.path, "/api/chat.postMessage");
       assert.equal(m.headers.authorization, `Bearer ${CANARY.SLACK_BOT}`);
-      const body = JSON.parse(m.body);
+      // @slack/web-api posts a form; blocks travel as a JSON string in it.
+      assert.match(m.headers["content-type"] ?? "", /application\/x-www-form-urlencoded/);
+      const body = Object.fromEntries(new URLSearchParams(m.body));
       assert.equal(body.channel, "#mirrors");
+      assert.ok(JSON.parse(body.blocks).length > 0);
       assert.match(body.text, /app-bot/);
       assert.match(body.text, /Branch: main/);
       assert.match(body.text, /Source: retry-api/);

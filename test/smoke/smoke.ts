@@ -12,6 +12,9 @@ import { readFile } from "node:fs/promises";
 import { parseConfig } from "../../server/config/load-config.ts";
 import { startBridge } from "../../server/bridge.ts";
 import { createIsomorphicEngine } from "../../server/mirror/git/isomorphic.ts";
+import { runCli } from "../../scripts/cli.ts";
+import { startMigrationWorld } from "../harness/migration-fixture.ts";
+import { slackSignature, startSlackApi } from "../harness/slack-api.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const checks: Array<[string, () => Promise<void>]> = [];
@@ -132,6 +135,41 @@ check(`${runtime}: the isomorphic engine connects only to the pinned address`, a
   }
 });
 
+check(`${runtime}: the Slack app (Bolt) answers a signed /gitbridge help and refuses a forged one`, async () => {
+  const fx = await bridgeFixture({});
+  const api = await startSlackApi();
+  const secret = "smoke-slack-signing-8c1d";
+  const config = parseConfig(
+    `providers:
+  src-host: { type: gitea, base_url: "${fx.source.url}", allow_insecure_http: true, allow_private_network: true }
+  dst-host: { type: git, base_url: "${fx.target.url}", allow_insecure_http: true, allow_private_network: true }
+repos:
+  - { name: app, source: src-host, target: dst-host, source_path: team/app, target_path: mirror/app }
+slack: { bot_token: xoxb-smoke, signing_secret: "${secret}", api_url: "${api.apiUrl}" }
+`,
+    fx.configPath,
+    fx.env,
+  );
+  const bridge = await startBridge({ config, port: 0, hostname: "127.0.0.1", write: () => {}, slack: { retries: 0 } });
+  try {
+    assert.equal(api.of("auth.test").length, 1);
+    const body = new URLSearchParams({ command: "/gitbridge", text: "help", user_id: "U1", channel_id: "C1", response_url: api.responseUrl("s") }).toString();
+    const post = (sig: Record<string, string>) =>
+      fetch(`${bridge.url}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sig }, body });
+    const now = Math.floor(Date.now() / 1000);
+    const res = await post(slackSignature(secret, body, now));
+    assert.equal(res.status, 200);
+    assert.match((await res.json()).text, /\/gitbridge retry <repo>/);
+    const forged = await post(slackSignature("wrong", body, now));
+    assert.equal(forged.status, 401);
+    await forged.body?.cancel();
+  } finally {
+    await bridge.stop(1000);
+    await api.close();
+    await fx.close();
+  }
+});
+
 check(`${runtime}: \`git-bridge serve\` runs as its own process, answers /health and exits 0 on SIGTERM`, async () => {
   const fx = await bridgeFixture({});
   try {
@@ -176,6 +214,21 @@ check(`${runtime}: \`git-bridge serve\` runs as its own process, answers /health
     assert.ok(!log.includes(CANARY_SOURCE) && !log.includes(CANARY_TARGET));
   } finally {
     await fx.close();
+  }
+});
+
+check(`${runtime}: migrate run all, then teardown all puts the Gitea/GitHub emulators back`, async () => {
+  const w = await startMigrationWorld();
+  try {
+    const out: string[] = [];
+    const io = { env: w.env, cwd: w.dir, stdout: (s: string) => void out.push(s), stderr: (s: string) => void out.push(s), secrets: [] };
+    const before = JSON.stringify(w.snapshot());
+    assert.equal(await runCli(["migrate", "run", "all", "--yes", "--config", w.configPath], io), 0, out.join(""));
+    assert.equal(await runCli(["migrate", "teardown", "all", "--yes", "--config", w.configPath], io), 0, out.join(""));
+    assert.equal(JSON.stringify(w.snapshot()), before);
+    assert.deepEqual(w.violations(), []);
+  } finally {
+    await w.close();
   }
 });
 

@@ -1,7 +1,7 @@
 // Gitea webhooks (https://docs.gitea.com/usage/webhooks; headers from services/webhook/deliver.go).
 import { MalformedPayloadError } from "../errors.ts";
-import { HEX_SHA256, hmacSha256Matches, noSecret } from "../signature.ts";
-import type { HeadersLike, ParsedDelivery, VerifyResult } from "../types.ts";
+import { HEX_SHA256, hmacVerifier, noSecret, type SignatureHeader } from "../signature.ts";
+import type { HeadersLike, ParsedDelivery } from "../types.ts";
 import {
   compact,
   formPayload,
@@ -22,34 +22,17 @@ import {
  * Form hooks are signed over the JSON in the `payload` field (t.PayloadContent), not over the
  * form body, so that is what gets checked for them.
  */
-export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult {
-  const pre = signatureHeader(headers, secret);
-  if (!pre.ok || pre.hex === undefined || noSecret(secret)) return pre.ok ? { ok: true } : pre;
-  const { hex, name } = pre;
-  let signed: Uint8Array = raw;
-  if (isFormEncoded(headers)) {
+export const { verify, verifyHeaders } = hmacVerifier({
+  label: "Gitea webhook secret",
+  header: signatureHeader,
+  signed(raw: Uint8Array, headers: HeadersLike) {
+    if (!isFormEncoded(headers)) return raw;
     const payload = formPayload(raw);
-    if (payload === undefined) return { ok: false, reason: "form-encoded body has no payload field to verify" };
-    signed = new TextEncoder().encode(payload);
-  }
-  if (!hmacSha256Matches(secret, signed, hex)) {
-    return {
-      ok: false,
-      reason: `${name} does not match the body; check that the hook's secret equals the configured Gitea webhook secret`,
-    };
-  }
-  return { ok: true };
-}
+    return payload === undefined ? { reason: "form-encoded body has no payload field to verify" } : new TextEncoder().encode(payload);
+  },
+});
 
-/** What the headers alone can prove: with a secret set, a well-formed signature must be present. */
-export function verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult {
-  const r = signatureHeader(headers, secret);
-  return r.ok ? { ok: true } : r;
-}
-
-type HeaderCheck = { ok: true; hex: string; name: string } | { ok: true; hex?: undefined; name?: undefined } | { ok: false; reason: string };
-
-function signatureHeader(headers: HeadersLike, secret: string | undefined): HeaderCheck {
+function signatureHeader(headers: HeadersLike, secret: string | undefined): SignatureHeader {
   if (noSecret(secret)) return { ok: true };
   let hex = header(headers, "X-Gitea-Signature");
   let name = "X-Gitea-Signature";

@@ -2,8 +2,8 @@
 // Verify like octokit/webhooks.js verify-and-receive: the HMAC is checked over the raw bytes
 // before anything is parsed, and a missing or malformed signature is a refusal, never a throw.
 import { MalformedPayloadError } from "../errors.ts";
-import { HEX_SHA256, hmacSha256Matches, noSecret } from "../signature.ts";
-import type { HeadersLike, ParsedDelivery, VerifyResult } from "../types.ts";
+import { HEX_SHA256, hmacVerifier, noSecret, type SignatureHeader } from "../signature.ts";
+import type { HeadersLike, ParsedDelivery } from "../types.ts";
 import { compact, header, hostOf, isZeroId, readJsonObject, requireFullRef, requireStr, str } from "../webhook-body.ts";
 
 const SIGNATURE = "X-Hub-Signature-256";
@@ -12,25 +12,9 @@ const SIGNATURE = "X-Hub-Signature-256";
  * `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>`. For form-encoded hooks GitHub
  * signs the raw form body, so the bytes are used exactly as received in both cases.
  */
-export function verify(raw: Uint8Array, headers: HeadersLike, secret: string | undefined): VerifyResult {
-  const pre = signatureHeader(headers, secret);
-  if (!pre.ok || pre.hex === undefined || noSecret(secret)) return pre.ok ? { ok: true } : pre;
-  if (!hmacSha256Matches(secret, raw, pre.hex)) {
-    return {
-      ok: false,
-      reason: `${SIGNATURE} does not match the body; check that the hook's secret equals the configured GitHub webhook secret`,
-    };
-  }
-  return { ok: true };
-}
+export const { verify, verifyHeaders } = hmacVerifier({ label: "GitHub webhook secret", header: signatureHeader });
 
-/** What the headers alone can prove: with a secret set, a well-formed signature must be present. */
-export function verifyHeaders(headers: HeadersLike, secret: string | undefined): VerifyResult {
-  const r = signatureHeader(headers, secret);
-  return r.ok ? { ok: true } : r;
-}
-
-function signatureHeader(headers: HeadersLike, secret: string | undefined): ({ ok: true; hex?: string }) | { ok: false; reason: string } {
+function signatureHeader(headers: HeadersLike, secret: string | undefined): SignatureHeader {
   if (noSecret(secret)) return { ok: true };
   const sig = header(headers, SIGNATURE);
   if (sig === undefined) {
@@ -45,7 +29,7 @@ function signatureHeader(headers: HeadersLike, secret: string | undefined): ({ o
   if (hex === undefined || !HEX_SHA256.test(hex)) {
     return { ok: false, reason: `malformed ${SIGNATURE} header: expected sha256= followed by 64 hex digits` };
   }
-  return { ok: true, hex };
+  return { ok: true, hex, name: SIGNATURE };
 }
 
 /**

@@ -1,0 +1,13 @@
+// `/gitbridge help` and the answer to an unknown subcommand. Pure.
+import { escapeTruncate } from "../../server/notify/mrkdwn.ts";
+
+export function usageText(command: string, unknown?: string): string {
+  const c = command || "/gitbridge";
+  return [
+    ...(unknown ? [`Unknown subcommand ${"`"}${escapeTruncate(unknown.replace(/`/g, "ˋ"), 60)}${"`"}.`] : []),
+    "*git-bridge commands*",
+    `${"`"}${c} retry <repo> [ref] [direction]${"`"}: sync a repo now (ref: ${"`"}refs/tags/v1${"`"}, or ${"`"}v1${"`"} / ${"`"}main${"`"} when only one branch or tag has that name; direction: source-to-target, target-to-source or auto)`,
+    `${"`"}${c} status [repo]${"`"}: in sync / behind / ahead / diverged, last sync and last error of every repo (or one), and the queue`,
+    `${"`"}${c} help${"`"}: this text`,
+  ].join("\n");
+}

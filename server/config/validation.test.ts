@@ -208,7 +208,7 @@ describe("consumers", () => {
           ...BASE,
           "consumers:",
           "  - { name: a, region: eu-west-1 }",
-          "  - { name: b, queue_url: 'https://sqs/q', region: eu-west-1, provider: gl, credentials: { access_key: AK } }",
+          "  - { name: b, queue_url: 'https://sqs/q', region: eu-west-1, provider: gl, credentials: { access_key: AKIA1 } }",
           "  - { name: b, queue_url: 'sqs://q', endpoint: 'tcp://x' }",
         ),
       ),

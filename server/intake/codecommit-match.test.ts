@@ -11,7 +11,7 @@ providers:
   cc-east: { type: codecommit, region: us-east-1, account_id: "111111111111" }
   cc-east-other: { type: codecommit, region: us-east-1, account_id: "222222222222" }
   cc-west: { type: codecommit, base_url: "https://git-codecommit.us-west-2.amazonaws.com" }
-  gl: { type: gitlab, base_url: "https://gitlab.example.com", credentials: { token: t } }
+  gl: { type: gitlab, base_url: "https://gitlab.example.com", credentials: { token: tttt } }
 repos:
   - { name: app-east, source: cc-east, target: gl, source_path: app, target_path: east/app }
   - { name: app-east-other, source: cc-east-other, target: gl, source_path: app, target_path: other/app }
@@ -56,7 +56,7 @@ describe("matchCodeCommitEvent", () => {
   it("applies the repo's direction rules and reports unknown repos", () => {
     const target = matchCodeCommitEvent(config, anyProvider, ev({ repositoryName: "one", region: "us-west-2" }));
     assert.ok("unusable" in target);
-    assert.match(target.unusable, /one-way mirrors source-to-target; events from its target are not mirrored/);
+    assert.match(target.unusable, /repo one-way mirrors source-to-target only; it cannot sync target-to-source: changes on its target are not mirrored/);
     const unknown = matchCodeCommitEvent(config, anyProvider, ev({ repositoryName: "nope", region: "us-west-2" }));
     assert.ok("unusable" in unknown);
     assert.match(unknown.unusable, /no repo has codecommit path nope/);

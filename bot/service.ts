@@ -17,15 +17,15 @@ import { jobWatch } from "./job-watch.ts";
 import { postJobMessage, slackError } from "./post-job-message.ts";
 import { HonoReceiver } from "./receiver.ts";
 import { SocketReceiver } from "./socket-receiver.ts";
-import { liveStatusSource, type StatusSource } from "./status-source.ts";
+import type { StatusSource } from "./status-source.ts";
 
 export interface SlackServiceOptions {
   /** Web API retries (default 2; tests: 0). */
   retries?: number;
   /** Overrides slack.api_url (tests). */
   apiUrl?: string;
-  /** Where status comes from (default: live ref advertisements + the queue's jobs). */
-  status?: StatusSource;
+  /** Where status comes from: the status snapshot (the composition root passes it). */
+  status: StatusSource;
 }
 
 export interface SlackService extends Service {
@@ -38,7 +38,7 @@ export interface SlackService extends Service {
 
 const RETRY_INIT_MS = 30_000;
 
-export function createSlackService(deps: BridgeDeps, opts: SlackServiceOptions = {}): SlackService | undefined {
+export function createSlackService(deps: BridgeDeps, opts: SlackServiceOptions): SlackService | undefined {
   const s = deps.config.slack;
   if (!s.botToken) return undefined;
   const token = s.botToken;
@@ -54,7 +54,7 @@ export function createSlackService(deps: BridgeDeps, opts: SlackServiceOptions =
     deps,
     client: app.client,
     records: actionRecords(deps.config.workDir),
-    status: opts.status ?? liveStatusSource(deps),
+    status: opts.status,
     watch: jobWatch(deps.log),
     audit: (f) => deps.log.warn("slack: denied", { audit: true, ...f }),
   };

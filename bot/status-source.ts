@@ -1,10 +1,10 @@
-// What `/gitbridge status` reads. Narrow on purpose: the live implementation below reads both
-// sides' ref advertisements (server/mirror/status.ts) and the queue's job list; the reconcile
-// snapshot implements the same interface from what it recorded, without any network call.
-import type { Config, RepoConfig } from "../server/config/types.ts";
-import type { BridgeDeps } from "../server/deps.ts";
-import { repoStatus } from "../server/mirror/status.ts";
-import type { Job, JobState } from "../server/queue/types.ts";
+// What `/gitbridge status` reads: the one status snapshot (server/status/snapshot.ts) that the
+// reconcile sweep and finished jobs write and /status, the page and /metrics read too. A repo no
+// sweep has compared since start-up is compared first through the reconcile service's `check`
+// (the same sweep, recorded in the same snapshot), so the command never runs an ls-remote of its own.
+import type { RepoSnapshot } from "../server/status/snapshot.ts";
+import type { StatusSources } from "../server/status/view.ts";
+import type { JobState } from "../server/queue/types.ts";
 
 export type RepoSyncState = "in_sync" | "behind" | "ahead" | "diverged" | "unknown";
 
@@ -16,7 +16,7 @@ export interface RepoStatusView {
   /** Why the state is unknown (a side could not be read), already redacted. */
   problem?: string;
   lastSync?: { at: string; state: JobState; jobId: string };
-  /** The last failed job's error, already redacted. */
+  /** The last job's error when it failed, already redacted. */
   lastError?: { at: string; text: string };
 }
 
@@ -26,54 +26,30 @@ export interface StatusSource {
   queueDepth(): { queued: number; running: number };
 }
 
-/** Advertisements are read this many repos at a time (60 repos must not open 120 git processes). */
-const PARALLEL = 8;
-
-export function liveStatusSource(deps: Pick<BridgeDeps, "config" | "git" | "resolveHost" | "queue" | "redact">): StatusSource {
+/** `compare` records the named repos in the snapshot (ReconcileService.check). */
+export function snapshotStatusSource(status: StatusSources, compare: (repos: string[]) => Promise<void>): StatusSource {
+  const pick = (names?: string[]) => status.snapshot.list().filter((r) => !names || names.includes(r.repo));
   return {
     async list(names) {
-      const repos = names ? deps.config.repos.filter((r) => names.includes(r.name)) : deps.config.repos;
-      const jobs = deps.queue.list();
-      const out: RepoStatusView[] = new Array(repos.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < repos.length) {
-          const i = next++;
-          out[i] = { ...(await liveState(deps, deps.config, repos[i])), ...lastJobs(jobs, repos[i].name) };
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, repos.length) }, worker));
-      return out;
+      const never = pick(names).filter((r) => r.checked_at === null).map((r) => r.repo);
+      if (never.length > 0) await compare(never);
+      return pick(names).map(statusViewOf);
     },
-    queueDepth: () => deps.queue.stats(),
+    queueDepth: () => status.queueStats(),
   };
 }
 
-async function liveState(
-  deps: Pick<BridgeDeps, "git" | "resolveHost" | "redact">,
-  config: Config,
-  repo: RepoConfig,
-): Promise<RepoStatusView> {
-  try {
-    const s = await repoStatus(deps, config, repo);
-    const count = (state: string) => s.refs.filter((r) => r.state === state).length;
-    return { repo: repo.name, state: s.state, counts: { behind: count("behind"), ahead: count("ahead"), diverged: count("diverged") } };
-  } catch (err) {
-    return { repo: repo.name, state: "unknown", problem: deps.redact(err instanceof Error ? err.message : String(err)) };
+export function statusViewOf(r: RepoSnapshot): RepoStatusView {
+  const view: RepoStatusView = {
+    repo: r.repo,
+    state: r.state,
+    counts: { behind: r.refs.behind.length, ahead: r.refs.ahead.length, diverged: r.refs.diverged.length },
+  };
+  if (r.check_error) view.problem = r.check_error;
+  const job = r.last_job;
+  if (job?.finished_at) {
+    view.lastSync = { at: job.finished_at, state: job.state, jobId: job.id };
+    if (job.state === "failed" && job.error) view.lastError = { at: job.finished_at, text: job.error };
   }
-}
-
-/** The newest finished job of the repo and the newest failure, from the queue's window. */
-export function lastJobs(jobs: Job[], repo: string): Pick<RepoStatusView, "lastSync" | "lastError"> {
-  const out: Pick<RepoStatusView, "lastSync" | "lastError"> = {};
-  for (let i = jobs.length - 1; i >= 0; i--) {
-    const j = jobs[i];
-    if (j.request.repo !== repo || !j.finished_at) continue;
-    out.lastSync ??= { at: j.finished_at, state: j.state, jobId: j.id };
-    if (j.state === "failed" && j.error) {
-      out.lastError = { at: j.finished_at, text: j.error };
-      break;
-    }
-  }
-  return out;
+  return view;
 }

@@ -8,6 +8,7 @@ import { hostname as machineName } from "node:os";
 import { join } from "node:path";
 import { createApp, type Readiness } from "./app.ts";
 import type { SlackServiceOptions } from "../bot/service.ts";
+import { snapshotStatusSource } from "../bot/status-source.ts";
 import type { Config } from "./config/types.ts";
 import { type BridgeDeps, type Clock, systemClock, systemTimers, type Timers } from "./deps.ts";
 import { type Service, serviceGroup } from "./lifecycle/service.ts";
@@ -43,7 +44,7 @@ export interface BridgeOptions {
   /** Slack Web API base (tests point it at a local server); default slack.api_url. */
   slackApiUrl?: string;
   /** The Slack app's options (tests: no Web API retries). */
-  slack?: SlackServiceOptions;
+  slack?: Omit<SlackServiceOptions, "status">;
   clock?: Clock;
   timers?: Timers;
   /** The environment as the entry point read it (default: none). */
@@ -102,7 +103,13 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   // Bolt and its dependencies take several times longer to load than the rest of the server: only
   // a bridge with a Slack app pays for them.
   const slack = config.slack.botToken
-    ? (await import("../bot/service.ts")).createSlackService(deps, { ...opts.slack, ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}) })
+    ? (await import("../bot/service.ts")).createSlackService(deps, {
+      ...opts.slack,
+      ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}),
+      // `/gitbridge status` reads the one snapshot; repos no sweep has compared yet are compared
+      // by the reconcile service (defined below; called only once the bridge runs).
+      status: snapshotStatusSource(status, (names) => reconcile.check(names)),
+    })
     : undefined;
   const notify = jobNotifier(deps, {
     ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),

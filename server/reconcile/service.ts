@@ -26,6 +26,11 @@ export interface SweepStats {
 export interface ReconcileService extends Service {
   /** Runs one sweep now unless one is running (then resolves to false). Used by ticks and tests. */
   tick(): Promise<boolean>;
+  /**
+   * Compares the named repos now and records them in the snapshot, queueing nothing: how a reader
+   * (the Slack status command) fills in repos no sweep has compared yet, without an ls-remote of its own.
+   */
+  check(repos: string[]): Promise<void>;
   stats(): SweepStats;
 }
 
@@ -61,15 +66,12 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
     }, wait);
   };
 
+  const sweepDeps = { config, git: deps.git, resolveHost: deps.resolveHost, listRemote: opts.listRemote, snapshot: deps.status.snapshot, redact: deps.redact, now: () => clock.now() };
   const runSweep = async (id: string) => {
     const started = clock.now();
     abort = new AbortController();
     log.info("reconcile sweep started", { sweep_id: id, repos: config.repos.length });
-    const outcomes = await sweep(
-      { config, git: deps.git, resolveHost: deps.resolveHost, listRemote: opts.listRemote, snapshot: deps.status.snapshot, redact: deps.redact, now: () => clock.now() },
-      config.repos,
-      { concurrency: settings.concurrency, signal: abort.signal },
-    );
+    const outcomes = await sweep(sweepDeps, config.repos, { concurrency: settings.concurrency, signal: abort.signal });
     let queued = 0, drifted = 0, failed = 0;
     for (const o of outcomes) {
       if (!o.ok) {
@@ -135,6 +137,9 @@ export function reconcileService(deps: BridgeDeps, opts: ReconcileOptions): Reco
 
   return {
     name: "reconcile",
+    async check(names) {
+      await sweep(sweepDeps, config.repos.filter((r) => names.includes(r.name)), { concurrency: settings.concurrency });
+    },
     start() {
       if (!settings.enabled) return;
       arm();

@@ -85,6 +85,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const timers = opts.timers ?? systemTimers;
   await mkdir(config.workDir, { recursive: true });
 
+  // Bolt and its dependencies take several times longer to load than the rest of the server: only
+  // a bridge with a Slack app pays for them, and before the queue opens (see below).
+  const slackModule = config.slack.botToken ? await import("../bot/service.ts") : undefined;
+
   const run: RunSync = (req, signal) =>
     syncRepo({ git, resolveHost }, config, {
       repo: req.repo,
@@ -99,11 +103,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const snapshot = createSnapshot(config, redact);
   const status = { snapshot, queueStats: () => queue.stats(), now: () => clock.now() };
   const deps: BridgeDeps = { config, log, redact, git, resolveHost, fetch: opts.fetch ?? fetch, queue, clock, timers, status, env: opts.env ?? {} };
-  // Before anything can finish: jobs replayed from the journal start on the next tick.
-  // Bolt and its dependencies take several times longer to load than the rest of the server: only
-  // a bridge with a Slack app pays for them.
-  const slack = config.slack.botToken
-    ? (await import("../bot/service.ts")).createSlackService(deps, {
+  // No await from here until the onFinished listeners are registered: jobs replayed from the
+  // journal start on the queue's next tick, and their outcomes must reach Slack and the snapshot.
+  const slack = slackModule
+    ? slackModule.createSlackService(deps, {
       ...opts.slack,
       ...(opts.slackApiUrl ? { apiUrl: opts.slackApiUrl } : {}),
       // `/gitbridge status` reads the one snapshot; repos no sweep has compared yet are compared

@@ -91,7 +91,7 @@ export async function hookFixture(opts: FixtureOptions = {}): Promise<HookFixtur
     pushOutputs,
     async install(...args: string[]) {
       const t = performance.now();
-      const r = await fx.cli("hooks", "install", hf.sourceDir, "--repo", "app", "--env-file", envFile, ...args);
+      const r = await fx.cli("hooks", "install", hf.sourceDir, "--repo", "app", "--secrets-file", envFile, ...args);
       return { ...r, ms: performance.now() - t };
     },
     async push(...args: string[]) {

@@ -12,10 +12,10 @@ const USAGE = `usage: git-bridge <command> [options]
   reconcile <repo>|--all [--json]
   config check
   hooks install <bare-repo-dir> --repo <name> [--mode push|notify] [--side source|target]
-        [--runtime auto|node|deno|bun] [--env-file PATH] [--work-dir PATH]
+        [--runtime auto|node|deno|bun] [--secrets-file PATH] [--work-dir PATH]
   hooks uninstall <bare-repo-dir>
   hooks status <bare-repo-dir> [--json]
-  hooks drain [--env-file PATH] [--json]
+  hooks drain [--secrets-file PATH] [--json]
   migrate plan|run|check|teardown [preflight|1..9|all] [--config migration.yaml] [--yes] [--json]
   migrate status [--config migration.yaml] [--json]
   serve

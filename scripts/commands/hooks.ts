@@ -41,9 +41,18 @@ function oneRepoDir(positionals: string[], what: string): string {
   return positionals[0];
 }
 
-/** The config as the hook will load it: the env file fills in what this environment lacks. */
+// The variables file is `--secrets-file`. `--env-file` is still accepted, but Node 20 reads that
+// flag anywhere in argv, even after the script, and exits 9 before git-bridge runs when the file
+// is missing: the new name never collides with a runtime's own flags.
+const SECRETS_FILE_FLAGS = { "secrets-file": { type: "string" }, "env-file": { type: "string" } } as const;
+const secretsFileOf = (io: CliIo, values: Record<string, unknown>): string | undefined => {
+  const v = (values["secrets-file"] ?? values["env-file"]) as string | undefined;
+  return v ? resolve(io.cwd, v) : undefined;
+};
+
+/** The config as the hook will load it: the secrets file fills in what this environment lacks. */
 async function loadWithEnvFile(io: CliIo, configFlag: string | undefined, envFile: string | undefined): Promise<Config> {
-  const fileEnv = envFile ? await loadEnvFile(envFile).catch((e: Error) => { throw new UsageError(`cannot read --env-file: ${e.message}`); }) : {};
+  const fileEnv = envFile ? await loadEnvFile(envFile).catch((e: Error) => { throw new UsageError(`cannot read --secrets-file: ${e.message}`); }) : {};
   return loadFor({ ...io, env: { ...fileEnv, ...io.env } }, configFlag);
 }
 
@@ -53,7 +62,7 @@ async function install(args: string[], io: CliIo): Promise<number> {
     mode: { type: "string" },
     side: { type: "string" },
     runtime: { type: "string" },
-    "env-file": { type: "string" },
+    ...SECRETS_FILE_FLAGS,
     "work-dir": { type: "string" },
     config: { type: "string" },
   });
@@ -65,7 +74,7 @@ async function install(args: string[], io: CliIo): Promise<number> {
   if (mode !== "push" && mode !== "notify") throw new UsageError(`--mode must be push or notify (got ${JSON.stringify(mode)})`);
   if (side !== "source" && side !== "target") throw new UsageError(`--side must be source or target (got ${JSON.stringify(side)})`);
   if (!["auto", "node", "deno", "bun"].includes(runtime)) throw new UsageError(`--runtime must be auto, node, deno or bun (got ${JSON.stringify(runtime)})`);
-  const envFile = values["env-file"] ? resolve(io.cwd, values["env-file"] as string) : "";
+  const envFile = secretsFileOf(io, values) ?? "";
 
   const config = await loadWithEnvFile(io, values.config as string | undefined, envFile || undefined);
   const repo = findRepo(config, values.repo);
@@ -141,9 +150,9 @@ async function status(args: string[], io: CliIo): Promise<number> {
 
 /** Delivers what hooks spooled (e.g. from cron while a target was down). 0 when nothing is left. */
 async function drain(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { config: { type: "string" }, "env-file": { type: "string" }, json: { type: "boolean" } });
+  const { values, positionals } = parse(args, { config: { type: "string" }, ...SECRETS_FILE_FLAGS, json: { type: "boolean" } });
   if (positionals.length !== 0) throw new UsageError("hooks drain takes no arguments");
-  const envFile = values["env-file"] ? resolve(io.cwd, values["env-file"] as string) : undefined;
+  const envFile = secretsFileOf(io, values);
   const config = await loadWithEnvFile(io, values.config as string | undefined, envFile);
   const redact = redactor(config.secrets);
   const log = createLogger(io.stderr, redact);

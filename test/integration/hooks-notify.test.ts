@@ -149,7 +149,7 @@ describe("post-receive hook, notify mode", () => {
     assert.notEqual((await hf.targetRefs())["refs/heads/main"], sha);
 
     await hf.writeConfig({ topExtra: hooksYaml(bridge.url) });
-    const drained = await hf.cli("hooks", "drain", "--env-file", hf.envFile);
+    const drained = await hf.cli("hooks", "drain", "--secrets-file", hf.envFile);
     assert.equal(drained.code, 0, drained.stderr);
     assert.match(drained.stdout, /1 delivered, 0 still spooled/);
     await mirrored(hf, "refs/heads/main", sha);

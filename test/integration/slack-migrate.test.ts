@@ -153,6 +153,13 @@ describe("Slack migrate: approvals", () => {
     noCanaries(s);
   });
 
+  test("a phase whose predecessor is not done: the CLI's reason, and no card", async () => {
+    const cards = s.api.of("chat.postMessage").length;
+    const r = await s.run("migrate run 3");
+    await s.reply(r.url, /phase 3 needs phase 2 .* done first; it is pending/);
+    assert.equal(s.api.of("chat.postMessage").length, cards);
+  });
+
   test("reject: the card says who, nothing runs", async () => {
     const card = await s.request("2");
     await s.press(card, APPROVER, REJECT_ACTION);

@@ -23,3 +23,10 @@ test("allowed_channels applies to everyone, approvers too", () => {
   assert.equal(authorize(s, { user: "U1", channel: "COPS" }, "run").ok, true);
   assert.deepEqual(authorize(s, { user: "UA", channel: "CRANDOM" }, "force"), { ok: false, reason: "this channel is not in slack.allowed_channels" });
 });
+
+test("approve (migration approvals and teardown): approvers only, in an allowed channel; none configured means nobody", () => {
+  assert.equal(authorize(slack, { user: "UA", channel: "C" }, "approve").ok, true);
+  assert.deepEqual(authorize(slack, { user: "U1", channel: "C" }, "approve"), { ok: false, reason: "approving or tearing down a migration phase needs an approver (slack.approvers)" });
+  assert.equal(authorize({ ...slack, approvers: [] }, { user: "UA", channel: "C" }, "approve").ok, false);
+  assert.equal(authorize({ ...slack, allowedChannels: ["C1"] }, { user: "UA", channel: "C2" }, "approve").ok, false);
+});

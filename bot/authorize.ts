@@ -2,7 +2,7 @@
 // by the caller as an audit line, and the user only sees an ephemeral denial.
 import type { SlackConfig } from "../server/config/types.ts";
 
-export type Permission = "run" | "force";
+export type Permission = "run" | "force" | "approve";
 
 export type AuthVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -24,6 +24,9 @@ export function authorize(
   }
   if (permission === "force") {
     return approver ? { ok: true } : { ok: false, reason: "forcing over a diverged target needs an approver (slack.approvers)" };
+  }
+  if (permission === "approve") {
+    return approver ? { ok: true } : { ok: false, reason: "approving or tearing down a migration phase needs an approver (slack.approvers)" };
   }
   if (user === "") return { ok: false, reason: "no user id in the request" };
   if (slack.allowedUsers.length > 0 && !slack.allowedUsers.includes(user) && !approver) {

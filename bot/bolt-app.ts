@@ -11,6 +11,10 @@ import { statusCommand } from "./commands/status.ts";
 import { buttonClicked } from "./actions/buttons.ts";
 import { FORCE_ACTION, RETRY_ACTION } from "./views/buttons.ts";
 import { usageText } from "./views/usage.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { approvalClicked } from "./migration/approve.ts";
+import { teardownSubmitted } from "./migration/teardown.ts";
+import { APPROVE_ACTION, REJECT_ACTION, TEARDOWN_VIEW } from "./views/migration.ts";
 
 export function createBoltApp(o: {
   token: string;
@@ -43,6 +47,8 @@ export function createBoltApp(o: {
         return retryCommand(ctx, { repo: cmd.repo, ref: cmd.ref, direction: cmd.direction, ...who }, (r) => ack(r), respond);
       case "status":
         return statusCommand(ctx, cmd.repo, (r) => ack(r), respond);
+      case "migrate":
+        return migrateCommand(ctx, { action: cmd.action, phase: cmd.phase, user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id }, (r) => ack(r), respond);
       case "help":
         return ack({ response_type: "ephemeral", text: usageText(command.command, cmd.unknown) });
     }
@@ -63,9 +69,33 @@ export function createBoltApp(o: {
     });
   }
 
-  // No modal of ours is open yet (the migration approvals will add some): close whatever was
-  // submitted instead of leaving the user with Slack's "we had some trouble connecting".
-  app.view(/.*/, async ({ ack, body }) => {
+  for (const [id, kind] of [[APPROVE_ACTION, "approve"], [REJECT_ACTION, "reject"]] as const) {
+    app.action(id, async ({ ack, body, action, respond, context }) => {
+      await ack();
+      const b = body as { user?: { id?: string }; channel?: { id?: string } };
+      const retryNum = context.retryNum;
+      await approvalClicked(o.context(), {
+        kind,
+        value: (action as { value?: unknown }).value,
+        user: b.user?.id ?? "",
+        ...(b.channel?.id ? { channel: b.channel.id } : {}),
+        ...(retryNum !== undefined ? { retryNum } : {}),
+      }, respond);
+    });
+  }
+
+  // The teardown modal: the answer (field errors, or close) goes back in the ack; the teardown
+  // itself runs after it, as it takes longer than Slack's 3 s.
+  app.view(TEARDOWN_VIEW, async ({ ack, body, view }) => {
+    const r = await teardownSubmitted(o.context(), { recordId: view.private_metadata, user: body.user.id, values: view.state.values as never });
+    await ack(r.answer);
+    await r.after?.();
+  });
+
+  // Any other submission: close it instead of leaving the user with Slack's "we had some trouble
+  // connecting".
+  // (Bolt runs every matching listener: this one must not match the teardown modal too.)
+  app.view(new RegExp(`^(?!${TEARDOWN_VIEW}$)`), async ({ ack, body }) => {
     o.context().deps.log.info("slack: view submission with no handler", { callback_id: body.view.callback_id, user: body.user.id });
     await ack({ response_action: "clear" });
   });

@@ -5,6 +5,7 @@ import type { BridgeDeps } from "../server/deps.ts";
 import type { ActionRecords } from "./actions/records.ts";
 import type { StatusSource } from "./status-source.ts";
 import type { JobWatch } from "./job-watch.ts";
+import type { OpenMigration } from "./migration/open.ts";
 
 export interface BotContext {
   deps: BridgeDeps;
@@ -12,6 +13,8 @@ export interface BotContext {
   records: ActionRecords;
   status: StatusSource;
   watch: JobWatch;
+  /** Loads migration.yaml and its state (config.yaml's migration.config); absent when unset. */
+  migration?: OpenMigration;
   /** One audit line per refusal: who, what, where, why. Nothing else happens. */
   audit(fields: { user?: string; channel?: string; what: string; reason: string }): void;
 }

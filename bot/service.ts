@@ -18,6 +18,8 @@ import { postJobMessage, slackError } from "./post-job-message.ts";
 import { HonoReceiver } from "./receiver.ts";
 import { SocketReceiver } from "./socket-receiver.ts";
 import type { StatusSource } from "./status-source.ts";
+import type { MigrationDeps } from "../scripts/migrate/api.ts";
+import { migrationOpener } from "./migration/open.ts";
 
 export interface SlackServiceOptions {
   /** Web API retries (default 2; tests: 0). */
@@ -26,6 +28,8 @@ export interface SlackServiceOptions {
   apiUrl?: string;
   /** Where status comes from: the status snapshot (the composition root passes it). */
   status: StatusSource;
+  /** Replaces parts of the migration's IO (tests: the emulators' clock and sleep). */
+  migrationDeps?: Partial<MigrationDeps>;
 }
 
 export interface SlackService extends Service {
@@ -56,6 +60,7 @@ export function createSlackService(deps: BridgeDeps, opts: SlackServiceOptions):
     records: actionRecords(deps.config.workDir),
     status: opts.status,
     watch: jobWatch(deps.log),
+    migration: migrationOpener(deps, opts.migrationDeps),
     audit: (f) => deps.log.warn("slack: denied", { audit: true, ...f }),
   };
   let health: ServiceHealth = { ok: false, detail: "starting" };

@@ -25,10 +25,12 @@ export interface ActionRecord {
   text?: string;
   blocks?: unknown[];
   created_at: string;
+  /** A migration approval card (run) or teardown modal: the phase and who asked. */
+  migration?: { kind: "run" | "teardown"; phase: string; requester: string };
 }
 
 export interface Claim {
-  action: "retry" | "force";
+  action: "retry" | "force" | "approve" | "reject" | "expired" | "teardown";
   user: string;
   at: string;
   job?: string;

@@ -25,3 +25,9 @@ test("short refs: one branch or one tag resolves; none or both is an error that 
   assert.match((resolveShortRef("x", adv, "gt") as { error: string }).error, /both a branch and a tag on gt; say refs\/heads\/x or refs\/tags\/x/);
   assert.match((resolveShortRef("v2", adv, "gt") as { error: string }).error, /no branch or tag named "v2" on gt; give a full ref such as refs\/tags\/v2/);
 });
+
+test("migrate <action> [phase]", () => {
+  assert.deepEqual(parseCommand("migrate RUN 4"), { kind: "migrate", action: "run", phase: "4" });
+  assert.deepEqual(parseCommand("migrate status"), { kind: "migrate", action: "status" });
+  assert.deepEqual(parseCommand("migrate"), { kind: "migrate" });
+});

@@ -4,6 +4,7 @@ import { DIRECTIONS } from "../../server/config/direction.ts";
 export type Command =
   | { kind: "retry"; repo?: string; ref?: string; direction?: string }
   | { kind: "status"; repo?: string }
+  | { kind: "migrate"; action?: string; phase?: string }
   | { kind: "help"; unknown?: string };
 
 /** Slack caps command text at a few KB; anything longer is not a command we know. */
@@ -25,6 +26,8 @@ export function parseCommand(text: string): Command {
       }
       return { kind: "retry", ...(repo ? { repo } : {}), ...(second ? { ref: second } : {}), ...(third ? { direction: third } : {}) };
     }
+    case "migrate":
+      return { kind: "migrate", ...(args[0] ? { action: args[0].toLowerCase() } : {}), ...(args[1] ? { phase: args[1] } : {}) };
     case "status":
       return { kind: "status", ...(args[0] ? { repo: args[0] } : {}) };
     case undefined:

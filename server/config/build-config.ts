@@ -1,6 +1,6 @@
 // Validated raw config + env → the normalized Config: defaults, env overrides, consumers,
 // secrets for redaction, and the warnings an operator should see at startup.
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { blank, buildProviders } from "./check-providers.ts";
 import { buildRepos } from "./check-repos.ts";
 import type { Env } from "./expand-env.ts";
@@ -86,6 +86,8 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext, report: Report): 
     hooks: { secret: blank(raw.hooks.secret), serverUrl: url(["hooks", "server_url"], raw.hooks.server_url) },
     reconcile: buildReconcile(raw.reconcile, report),
     status: { token: blank(raw.status.token) },
+    // Relative to config.yaml, like an include: the two files usually sit side by side.
+    ...(raw.migration && blank(raw.migration.config) ? { migration: { config: resolve(dirname(resolve(ctx.cwd, ctx.path)), raw.migration.config.trim()) } } : {}),
     workDir: resolve(ctx.cwd, blank(env.WORK_DIR) ?? blank(raw.work_dir) ?? DEFAULTS.workDir),
     secrets: [],
     warnings: [],

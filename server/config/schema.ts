@@ -236,6 +236,7 @@ export const ConfigSchema = mapping({
     {},
   ),
   status: v.optional(mapping({ token: v.optional(text()) }), {}),
+  migration: v.optional(mapping({ config: text() })),
   work_dir: v.optional(text()),
 }, {
   providers: "a mapping of provider name to { type, base_url, credentials }",

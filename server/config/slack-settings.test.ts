@@ -80,3 +80,15 @@ describe("parseConfig: slack", () => {
     assert.match(u.message, /:\d+:\d+: slack.api_url must be an http\(s\) URL \(got "not a url"\)/);
   });
 });
+
+describe("parseConfig: migration", () => {
+  it("is absent by default; migration.config resolves next to config.yaml", () => {
+    assert.equal(parse(yaml(...BASE)).migration, undefined);
+    assert.deepEqual(parse(yaml(...BASE, "migration: { config: ./migration.yaml }")).migration, { config: "/srv/bridge/migration.yaml" });
+    assert.deepEqual(parse(yaml(...BASE, "migration: { config: /etc/gb/m.yaml }")).migration, { config: "/etc/gb/m.yaml" });
+  });
+
+  it("migration without config: an error naming the key", () => {
+    assert.match(configErrorOf(yaml(...BASE, "migration: {}")).message, /migration/);
+  });
+});

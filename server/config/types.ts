@@ -130,6 +130,8 @@ export interface Config {
   reconcile: ReconcileConfig;
   /** Unset: GET /status, /metrics and / answer anyone; set: they need `Authorization: Bearer <token>`. */
   status: { token?: string };
+  /** The Gitea migration the Slack app may plan/run (/gitbridge migrate): absolute path of migration.yaml. */
+  migration?: { config: string };
   workDir: string;
   /** Every secret value in the file, for redaction. */
   secrets: string[];

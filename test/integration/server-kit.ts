@@ -8,6 +8,8 @@ import { parseConfig } from "../../server/config/index.ts";
 import type { Config } from "../../server/config/types.ts";
 import { type RunningBridge, startBridge } from "../../server/bridge.ts";
 import { type Hosts, transcript } from "./server-hosts.ts";
+import type { Clock } from "../../server/deps.ts";
+import type { MigrationDeps } from "../../scripts/migrate/api.ts";
 
 export { refsOf } from "../harness/git-cli.ts";
 export * from "./server-hosts.ts";
@@ -27,8 +29,12 @@ export interface TestBridge {
 export interface BridgeOptions {
   slackApiUrl?: string;
   /** The Slack app's options (tests: no Web API retries). */
-  slack?: { retries?: number };
+  slack?: { retries?: number; migrationDeps?: Partial<MigrationDeps> };
   fetch?: typeof fetch;
+  /** deps.clock (default: the system clock). */
+  clock?: Clock;
+  /** deps.env of the bridge (default {}): what ${VAR}s in migration.yaml expand from. */
+  bridgeEnv?: Record<string, string>;
 }
 
 export async function startTestBridge(o: BridgeOptions & {
@@ -49,6 +55,8 @@ export async function startTestBridge(o: BridgeOptions & {
     ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...(o.slack ? { slack: o.slack } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.bridgeEnv ? { env: o.bridgeEnv } : {}),
   });
   let stopped: Promise<void> | undefined;
   return {

@@ -52,7 +52,7 @@ export function click(
   url: string,
   secret: string,
   b: { user: string; channel: string; ts: string; actionId: string; value: string; responseUrl: string },
-  o: { headers?: Record<string, string> } = {},
+  o: { headers?: Record<string, string>; skewSeconds?: number } = {},
 ) {
   const payload = structuredClone(BLOCK_ACTIONS);
   payload.user.id = b.user;

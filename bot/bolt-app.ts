@@ -54,33 +54,27 @@ export function createBoltApp(o: {
     }
   });
 
+  // A click: ack at once, then hand who clicked, where, the record id and Slack's retry number to
+  // the handler, which re-checks everything against the stored record.
+  const clickOf = (body: unknown, action: unknown, retryNum: number | undefined) => {
+    const b = body as { user?: { id?: string }; channel?: { id?: string } };
+    return {
+      value: (action as { value?: unknown }).value,
+      user: b.user?.id ?? "",
+      ...(b.channel?.id ? { channel: b.channel.id } : {}),
+      ...(retryNum !== undefined ? { retryNum } : {}),
+    };
+  };
   for (const [id, kind] of [[RETRY_ACTION, "retry"], [FORCE_ACTION, "force"]] as const) {
     app.action(id, async ({ ack, body, action, respond, context }) => {
       await ack();
-      const b = body as { user?: { id?: string }; channel?: { id?: string } };
-      const retryNum = context.retryNum;
-      await buttonClicked(o.context(), {
-        kind,
-        value: (action as { value?: unknown }).value,
-        user: b.user?.id ?? "",
-        ...(b.channel?.id ? { channel: b.channel.id } : {}),
-        ...(retryNum !== undefined ? { retryNum } : {}),
-      }, respond);
+      await buttonClicked(o.context(), { kind, ...clickOf(body, action, context.retryNum) }, respond);
     });
   }
-
   for (const [id, kind] of [[APPROVE_ACTION, "approve"], [REJECT_ACTION, "reject"]] as const) {
     app.action(id, async ({ ack, body, action, respond, context }) => {
       await ack();
-      const b = body as { user?: { id?: string }; channel?: { id?: string } };
-      const retryNum = context.retryNum;
-      await approvalClicked(o.context(), {
-        kind,
-        value: (action as { value?: unknown }).value,
-        user: b.user?.id ?? "",
-        ...(b.channel?.id ? { channel: b.channel.id } : {}),
-        ...(retryNum !== undefined ? { retryNum } : {}),
-      }, respond);
+      await approvalClicked(o.context(), { kind, ...clickOf(body, action, context.retryNum) }, respond);
     });
   }
 

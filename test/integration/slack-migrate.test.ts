@@ -149,7 +149,8 @@ describe("Slack migrate: approvals", () => {
     assert.ok(s.world.primary.world.orgs.acme, "the org was created");
     const t = s.thread(card.ts);
     assert.ok(t.length >= 3, `progress lines too: ${t.join(" | ")}`);
-    assert.match(String(s.lastUpdate(card.ts)!.args.text), /✅ phase 1 .* done/);
+    // The thread's result and the card's update are two Web API calls: wait for the second too.
+    await pollUntil(() => /✅ phase 1 .* done/.test(String(s.lastUpdate(card.ts)?.args.text ?? "")) || undefined, { what: "the card's outcome" });
     noCanaries(s);
   });
 

@@ -6,6 +6,7 @@
 // handler calls ack(), and handlers ack before they do any slow work.
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import type { Logger } from "../server/log.ts";
+import { concatBytes } from "../server/mirror/git/pkt-line.ts";
 import { verifySlackSignature } from "./verify.ts";
 
 /** Slack's own payloads are a few KB; 1 MiB leaves room for big modals and refuses floods. */
@@ -128,11 +129,5 @@ async function readBounded(req: Request, max: number): Promise<Uint8Array | unde
     }
     parts.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -3,9 +3,9 @@
 // and the GitHub + Gitea emulators the phases change. The clock is the bridge's (deps.clock).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type SlackApi, startSlackApi } from "../harness/slack-api.ts";
-import { ADMIN_PASSWORD, BACKUP_PASSWORD, GITHUB_TOKEN, type MigrationWorld, startMigrationWorld } from "../harness/migration-fixture.ts";
-import { CANARY, configYaml, type Hosts, mirrorRepo, pollUntil, standardProviders, startBridgeOn, startHosts, type TestBridge } from "./server-kit.ts";
+import { startSlackApi } from "../harness/slack-api.ts";
+import { ADMIN_PASSWORD, BACKUP_PASSWORD, GITHUB_TOKEN, startMigrationWorld } from "../harness/migration-fixture.ts";
+import { CANARY, configYaml, mirrorRepo, pollUntil, standardProviders, startBridgeOn, startHosts } from "./server-kit.ts";
 import { click, postSigned, slash } from "./slack-kit.ts";
 import { APPROVE_ACTION, ORG_BLOCK, ORG_INPUT, REJECT_ACTION, TEARDOWN_VIEW } from "../../bot/views/migration.ts";
 
